@@ -1,0 +1,34 @@
+# Two entry points for a fresh machine (Python 3.11, gcc, git, make):
+#   make example   set up and analyse the bundled Raqqa sample
+#   make test      set up and run lint, types and the whole test suite (what CI runs)
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+OUT ?= out/raqqa-2017
+
+.PHONY: setup example test lint bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+example: setup
+	$(BIN)/parallax analyze examples/raqqa-2017 --out $(OUT)
+
+lint: setup
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/mypy src
+
+test: lint
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python bench/quality.py
+	$(BIN)/python bench/throughput.py
+
+clean:
+	rm -rf $(VENV) out parallax-out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,560 @@
+#!/usr/bin/env python
+"""Train Parallax's linear text classifiers reproducibly.
+
+Usage::
+
+    python scripts/train_classifiers.py [--only NAME] [--data-dir /work/shared/data]
+
+For each model: pick the feature configuration and C (dev set or 5-fold CV, never the
+evaluation split), fit the final logistic regression, fold a Platt calibration fitted on
+out-of-fold decision values into the weights, tune a decision threshold on the same
+out-of-fold predictions, save plain arrays to ``src/parallax/data/models/``, reload them through
+the inference code and evaluate on the held-out split. Writes ``MODEL_CARD.md`` and
+``bench/results/classifiers.json`` and prints a table. Deterministic (fixed seeds, liblinear
+with a fixed random_state).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import csv
+import json
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
+from sklearn.model_selection import StratifiedKFold, train_test_split
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from parallax import classifiers as C  # noqa: E402
+
+MODELS_DIR = ROOT / "src" / "parallax" / "data" / "models"
+RESULTS_PATH = ROOT / "bench" / "results" / "classifiers.json"
+SEED = 0
+N_FOLDS = 5
+
+csv.field_size_limit(1 << 30)
+
+
+# --------------------------------------------------------------------------- data loading
+
+
+@dataclass
+class Split:
+    texts: list[str]
+    labels: np.ndarray  # binary 0/1
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _read_tsv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh, delimiter="\t"))
+
+
+def load_subjectivity(data: Path) -> dict[str, Split]:
+    out = {}
+    for split in ("train_en", "dev_en", "dev_test_en"):
+        rows = _read_tsv(data / "checkthat_subjectivity_en" / f"{split}.tsv")
+        header, rows = rows[0], rows[1:]
+        si, li = header.index("sentence"), header.index("label")
+        labels = np.array([{"SUBJ": 1, "OBJ": 0}[r[li]] for r in rows])
+        out[split] = Split([r[si] for r in rows], labels)
+    return out
+
+
+def load_checkworthy(data: Path) -> dict[str, Split]:
+    out = {}
+    for split in ("train", "dev", "dev-test"):
+        rows = _read_tsv(data / "checkthat24_checkworthy_en" / f"CT24_checkworthy_english_{split}.tsv")
+        recs: list[tuple[str, str]] = []
+        for r in rows[1:]:
+            if len(r) == 5:  # two records glued together (see MANIFEST): "...\tNo29286\t..."
+                lab = "Yes" if r[2].startswith("Yes") else "No"
+                recs += [(r[1], lab), (r[3], r[4])]
+            else:
+                recs.append((r[1], r[2]))
+        labels = np.array([{"Yes": 1, "No": 0}[lab.strip()] for _, lab in recs])
+        out[split] = Split([t for t, _ in recs], labels)
+    return out
+
+
+def load_clickbait(data: Path) -> dict[str, Split]:
+    with (data / "clickbait_chakraborty" / "headlines.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return {"all": Split([r["headline"] for r in rows], np.array([int(r["label"]) for r in rows]))}
+
+
+def load_davidson(data: Path) -> dict[str, Split]:
+    with (data / "davidson_hate" / "labeled_data.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    texts = [r["tweet"] for r in rows]
+    cls = np.array([int(r["class"]) for r in rows])  # 0 hate, 1 offensive, 2 neither
+    idx_tr, idx_te = train_test_split(
+        np.arange(len(rows)), test_size=0.2, stratify=cls, random_state=SEED
+    )
+    return {
+        name: Split([texts[i] for i in idx], (cls[idx] != 2).astype(int), {"class3": cls[idx]})
+        for name, idx in (("train80", idx_tr), ("test20", idx_te))
+    }
+
+
+def load_hatexplain_val(data: Path) -> Split:
+    with (data / "hatexplain" / "val.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    texts, labels = [], []
+    for r in rows:
+        votes = ast.literal_eval(r["annotators"])["label"]  # 0 hatespeech, 1 normal, 2 offensive
+        majority = Counter(votes).most_common(1)[0][0]
+        texts.append(" ".join(ast.literal_eval(r["post_tokens"])))
+        labels.append(int(majority != 1))
+    return Split(texts, np.array(labels))
+
+
+# --------------------------------------------------------------------------- model fitting
+
+
+def macro_f1(y: np.ndarray, p: np.ndarray, t: float = 0.5) -> float:
+    return float(f1_score(y, p >= t, average="macro"))
+
+
+def pos_f1(y: np.ndarray, p: np.ndarray, t: float = 0.5) -> float:
+    return float(f1_score(y, p >= t))
+
+
+def accuracy(y: np.ndarray, p: np.ndarray, t: float = 0.5) -> float:
+    return float(accuracy_score(y, p >= t))
+
+
+def weighted_f1(y: np.ndarray, p: np.ndarray, t: float = 0.5) -> float:
+    return float(f1_score(y, p >= t, average="weighted"))
+
+
+Metric = Callable[[np.ndarray, np.ndarray, float], float]
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+
+
+class Features:
+    """Hashed counts of a fixed text list for one FeatureSpec; IDF fitted on chosen rows."""
+
+    def __init__(self, texts: Sequence[str], spec: C.FeatureSpec) -> None:
+        self.texts, self.spec = list(texts), spec
+        self.counts = C.hashed_counts(self.texts, spec)
+
+    def idf(self, rows: np.ndarray) -> dict[str, np.ndarray]:
+        if not self.spec.use_idf:
+            return {}
+        return {b: C.compute_idf(m[rows]) for b, m in self.counts.items()}
+
+    def matrix(self, rows: np.ndarray, idf: dict[str, np.ndarray]) -> sp.csr_matrix:
+        counts = {b: m[rows] for b, m in self.counts.items()}
+        return C.assemble(counts, [self.texts[i] for i in rows], self.spec, idf)
+
+
+def fit_lr(x: sp.csr_matrix, y: np.ndarray, c: float) -> LogisticRegression:
+    lr = LogisticRegression(
+        C=c, solver="liblinear", class_weight="balanced", max_iter=2000, random_state=SEED
+    )
+    return lr.fit(x, y)
+
+
+def fit_predict(feats: Features, y: np.ndarray, tr: np.ndarray, te: np.ndarray, c: float):
+    idf = feats.idf(tr)
+    lr = fit_lr(feats.matrix(tr, idf), y[tr], c)
+    return lr, idf, lr.decision_function(feats.matrix(te, idf))
+
+
+def oof_decisions(feats: Features, y: np.ndarray, rows: np.ndarray, c: float) -> np.ndarray:
+    """Out-of-fold decision values over ``rows`` (IDF refitted inside each fold)."""
+    z = np.zeros(len(rows))
+    skf = StratifiedKFold(N_FOLDS, shuffle=True, random_state=SEED)
+    for tr, te in skf.split(rows, y[rows]):
+        z[te] = fit_predict(feats, y, rows[tr], rows[te], c)[2]
+    return z
+
+
+def platt(z: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    lr = LogisticRegression(C=1e6, solver="lbfgs", max_iter=1000).fit(z.reshape(-1, 1), y)
+    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+
+
+def best_threshold(y: np.ndarray, p: np.ndarray, metric: Metric) -> float:
+    grid = np.round(np.arange(0.10, 0.901, 0.01), 2)
+    scores = [metric(y, p, float(t)) for t in grid]
+    return float(grid[int(np.argmax(scores))])
+
+
+@dataclass
+class ModelConfig:
+    name: str
+    positive: str
+    specs: list[C.FeatureSpec]
+    cs: list[float]
+    metric: Metric
+    metric_name: str
+    tune_threshold: bool
+
+
+def train_model(
+    cfg: ModelConfig, texts: list[str], y: np.ndarray, fit_rows: np.ndarray,
+    dev_rows: np.ndarray | None, log: Callable[[str], None],
+) -> tuple[C.TextClassifier, dict[str, Any]]:
+    """Select (spec, C) on ``dev_rows`` (fit on ``fit_rows`` minus dev) or by CV over
+    ``fit_rows``; then fit on ``fit_rows`` with OOF Platt calibration + threshold."""
+    grid: list[dict[str, Any]] = []
+    oof_cache: dict[tuple[int, float], np.ndarray] = {}
+    feats_cache: dict[int, Features] = {}
+    for si, spec in enumerate(cfg.specs):
+        feats_cache[si] = feats = Features(texts, spec)
+        for c in cfg.cs:
+            if dev_rows is not None:
+                tr = np.setdiff1d(fit_rows, dev_rows)
+                z = fit_predict(feats, y, tr, dev_rows, c)[2]
+                score = cfg.metric(y[dev_rows], sigmoid(z), 0.5)
+            else:
+                z = oof_cache[(si, c)] = oof_decisions(feats, y, fit_rows, c)
+                score = cfg.metric(y[fit_rows], sigmoid(z), 0.5)
+            grid.append({"spec": si, "C": c, "score": round(score, 4)})
+            log(f"  [{cfg.name}] spec {si} C={c:g}: {cfg.metric_name}={score:.4f}")
+    best = max(grid, key=lambda g: (g["score"], -g["C"]))
+    si, c = best["spec"], best["C"]
+    spec, feats = cfg.specs[si], feats_cache[si]
+    z_oof = oof_cache.get((si, c))
+    if z_oof is None:
+        z_oof = oof_decisions(feats, y, fit_rows, c)
+    a, b = platt(z_oof, y[fit_rows])
+    p_oof = sigmoid(a * z_oof + b)
+    threshold = best_threshold(y[fit_rows], p_oof, cfg.metric) if cfg.tune_threshold else 0.5
+    idf = feats.idf(fit_rows)
+    lr = fit_lr(feats.matrix(fit_rows, idf), y[fit_rows], c)
+    clf = C.TextClassifier(
+        cfg.name, spec, lr.coef_[0] * a, float(lr.intercept_[0] * a + b), idf, threshold
+    )
+    info = {
+        "positive": cfg.positive,
+        "features": spec.to_json(),
+        "C": c,
+        "class_weight": "balanced",
+        "solver": "liblinear",
+        "platt": {"a": round(a, 5), "b": round(b, 5)},
+        "threshold": threshold,
+        "selection": {"metric": cfg.metric_name, "best": best, "grid": grid},
+        "oof": {
+            cfg.metric_name + "@0.5": round(cfg.metric(y[fit_rows], p_oof, 0.5), 4),
+            cfg.metric_name + "@threshold": round(cfg.metric(y[fit_rows], p_oof, threshold), 4),
+            "roc_auc": round(float(roc_auc_score(y[fit_rows], z_oof)), 4),
+        },
+        "n_fit": int(len(fit_rows)),
+        "n_fit_positive": int(y[fit_rows].sum()),
+    }
+    return clf, info
+
+
+def save_and_reload(clf: C.TextClassifier, meta: dict[str, Any]) -> C.TextClassifier:
+    MODELS_DIR.mkdir(parents=True, exist_ok=True)
+    arrays = C.classifier_to_arrays(clf)
+    full_meta = {
+        "format_version": C.FORMAT_VERSION,
+        "name": clf.name,
+        "features": clf.spec.to_json(),
+        "intercept": clf.intercept,
+        "threshold": clf.threshold,
+        **meta,
+    }
+    np.savez_compressed(MODELS_DIR / f"{clf.name}.npz", **arrays)
+    (MODELS_DIR / f"{clf.name}.json").write_text(json.dumps(full_meta, indent=1) + "\n")
+    with np.load(MODELS_DIR / f"{clf.name}.npz", allow_pickle=False) as npz:
+        loaded = {k: npz[k] for k in npz.files}
+    return C.classifier_from_arrays(full_meta, loaded)
+
+
+def binary_report(y: np.ndarray, p: np.ndarray, t: float) -> dict[str, float]:
+    pred = p >= t
+    return {
+        "threshold": t,
+        "accuracy": round(float(accuracy_score(y, pred)), 4),
+        "macro_f1": round(float(f1_score(y, pred, average="macro")), 4),
+        "weighted_f1": round(float(f1_score(y, pred, average="weighted")), 4),
+        "positive_f1": round(float(f1_score(y, pred)), 4),
+        "negative_f1": round(float(f1_score(1 - y, ~pred)), 4),
+        "roc_auc": round(float(roc_auc_score(y, p)), 4),
+        "n": int(len(y)),
+        "n_positive": int(y.sum()),
+    }
+
+
+# --------------------------------------------------------------------------- per-model drivers
+
+WORD = C.FeatureSpec(word_bits=18, word_ngrams=(1, 2))
+WORD_CHAR = C.FeatureSpec(word_bits=18, char_bits=18, char_ngrams=(2, 5))
+
+SOURCES = {
+    "subjectivity": (
+        "CheckThat! 2024 Task 2 subjectivity, English (`checkthat_subjectivity_en`, "
+        "CLEF CheckThat! lab release via rabrie10/AI-project) — licence CC BY-NC-SA 4.0"
+    ),
+    "checkworthy": (
+        "CheckThat! 2024 Task 1 check-worthiness, English (`checkthat24_checkworthy_en`, "
+        "official files vendored in isyufeng/FactFinders) — repo MIT; CheckThat! research "
+        "data terms apply (not verified)"
+    ),
+    "clickbait": (
+        "Chakraborty et al. 2016 'Stop Clickbait' headlines (`clickbait_chakraborty`, "
+        "bhargaviparanjape/clickbait) — licence MIT; label = publisher"
+    ),
+    "hate": (
+        "Davidson et al. 2017 tweets (`davidson_hate`, t-davidson/hate-speech-and-offensive-"
+        "language) — licence MIT. Eval only: HateXplain val (`hatexplain`, MIT / CC BY 4.0)"
+    ),
+}
+
+
+def run_subjectivity(data: Path, log: Callable[[str], None]) -> tuple[C.TextClassifier, dict]:
+    s = load_subjectivity(data)
+    return run_dev_protocol(
+        ModelConfig("subjectivity", "sentence is subjective/opinion (SUBJ)",
+                    [WORD, WORD_CHAR], [0.3, 1.0, 3.0, 10.0], macro_f1, "macro_f1", True),
+        s["train_en"], s["dev_en"], s["dev_test_en"], ("train_en", "dev_en", "dev_test_en"), log,
+    )
+
+
+def run_checkworthy(data: Path, log: Callable[[str], None]) -> tuple[C.TextClassifier, dict]:
+    s = load_checkworthy(data)
+    return run_dev_protocol(
+        ModelConfig("checkworthy", "sentence contains a check-worthy factual claim (Yes)",
+                    [WORD, WORD_CHAR], [0.3, 1.0, 3.0], pos_f1, "positive_f1", True),
+        s["train"], s["dev"], s["dev-test"], ("train", "dev", "dev-test"), log,
+    )
+
+
+def run_dev_protocol(
+    cfg: ModelConfig, train: Split, dev: Split, test: Split, names: tuple[str, str, str],
+    log: Callable[[str], None],
+) -> tuple[C.TextClassifier, dict]:
+    texts = train.texts + dev.texts
+    y = np.concatenate([train.labels, dev.labels])
+    fit_rows = np.arange(len(texts))
+    dev_rows = np.arange(len(train.texts), len(texts))
+    clf, info = train_model(cfg, texts, y, fit_rows, dev_rows, log)
+    clf = save_and_reload(clf, {"positive": cfg.positive})
+    p = clf.predict_proba(test.texts)
+    info["protocol"] = (
+        f"(spec, C) selected on {names[1]} (fit on {names[0]}); final model fit on "
+        f"{names[0]}+{names[1]}; Platt + threshold from 5-fold OOF on {names[0]}+{names[1]}; "
+        f"evaluated once on {names[2]}"
+    )
+    info["eval"] = {
+        names[2]: binary_report(test.labels, p, clf.threshold),
+        names[2] + "@0.5": binary_report(test.labels, p, 0.5),
+    }
+    info["primary"] = {
+        "metric": cfg.metric_name, "split": names[2],
+        "value": info["eval"][names[2]][cfg.metric_name],
+    }
+    return clf, info
+
+
+def run_clickbait(data: Path, log: Callable[[str], None]) -> tuple[C.TextClassifier, dict]:
+    s = load_clickbait(data)["all"]
+    specs = [
+        C.FeatureSpec(word_bits=18, headline=True),
+        C.FeatureSpec(word_bits=18, char_bits=18, char_ngrams=(2, 5), headline=True),
+    ]
+    cfg = ModelConfig("clickbait", "headline is clickbait-style (publisher label)",
+                      specs, [1.0, 3.0, 10.0], accuracy, "accuracy", False)
+    rows = np.arange(len(s.texts))
+    clf, info = train_model(cfg, s.texts, s.labels, rows, None, log)
+    clf = save_and_reload(clf, {"positive": cfg.positive,
+                                "headline_features": list(C.HEADLINE_FEATURE_NAMES)})
+    hl = clf.coef[-len(C.HEADLINE_FEATURE_NAMES):]
+    info["headline_feature_weights"] = {
+        n: round(float(w), 3) for n, w in zip(C.HEADLINE_FEATURE_NAMES, hl, strict=True)
+    }
+    info["protocol"] = (
+        "(spec, C) selected by stratified 5-fold CV accuracy on all 32,000 headlines; final "
+        "model fit on all; Platt from the same OOF decisions; threshold 0.5"
+    )
+    info["eval"] = {"5-fold CV (OOF)": info["oof"]}
+    info["primary"] = {"metric": "accuracy", "split": "5-fold CV",
+                       "value": info["oof"]["accuracy@0.5"]}
+    return clf, info
+
+
+def run_hate(data: Path, log: Callable[[str], None]) -> tuple[C.TextClassifier, dict]:
+    d = load_davidson(data)
+    tr, te = d["train80"], d["test20"]
+    cfg = ModelConfig("hate", "text is abusive: hate speech OR offensive (Davidson classes 0/1)",
+                      [WORD, WORD_CHAR], [1.0, 3.0, 10.0], macro_f1, "macro_f1", True)
+    rows = np.arange(len(tr.texts))
+    clf, info = train_model(cfg, tr.texts, tr.labels, rows, None, log)
+    clf = save_and_reload(clf, {"positive": cfg.positive})
+    p = clf.predict_proba(te.texts)
+    hx = load_hatexplain_val(data)
+    p_hx = clf.predict_proba(hx.texts)
+    # 3-class reference (not shipped): multinomial LR on the same features and C.
+    feats = Features(tr.texts + te.texts, clf.spec)
+    n_tr = len(tr.texts)
+    idf = feats.idf(np.arange(n_tr))
+    lr3 = LogisticRegression(C=info["C"], class_weight="balanced", max_iter=3000)
+    lr3.fit(feats.matrix(np.arange(n_tr), idf), tr.extra["class3"])
+    pred3 = lr3.predict(feats.matrix(np.arange(n_tr, n_tr + len(te.texts)), idf))
+    y3 = te.extra["class3"]
+    info["protocol"] = (
+        "Davidson split 80/20 stratified on the 3-way class (train_test_split, random_state=0); "
+        "(spec, C) selected by 5-fold CV macro-F1 on the 80 %; final fit on the 80 %; Platt + "
+        "threshold from OOF; evaluated on the 20 % and on HateXplain val "
+        "(majority label; hatespeech/offensive -> abusive, normal -> not)"
+    )
+    info["eval"] = {
+        "davidson_test20": binary_report(te.labels, p, clf.threshold),
+        "davidson_test20@0.5": binary_report(te.labels, p, 0.5),
+        "hatexplain_val": binary_report(hx.labels, p_hx, clf.threshold),
+        "hatexplain_val@0.5": binary_report(hx.labels, p_hx, 0.5),
+        "davidson_test20_3class_reference": {
+            "weighted_f1": round(float(f1_score(y3, pred3, average="weighted")), 4),
+            "macro_f1": round(float(f1_score(y3, pred3, average="macro")), 4),
+            "per_class_f1": {
+                n: round(float(v), 4) for n, v in zip(
+                    ("hate", "offensive", "neither"), f1_score(y3, pred3, average=None),
+                    strict=True)
+            },
+            "note": "separate multinomial LR, same features/C; not shipped",
+        },
+    }
+    info["primary"] = {"metric": "weighted_f1 (binary)", "split": "davidson_test20",
+                       "value": info["eval"]["davidson_test20"]["weighted_f1"]}
+    return clf, info
+
+
+RUNNERS = {
+    "subjectivity": run_subjectivity,
+    "checkworthy": run_checkworthy,
+    "clickbait": run_clickbait,
+    "hate": run_hate,
+}
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+def _fmt_spec(spec: dict[str, Any]) -> str:
+    parts = [f"word {spec['word_ngrams'][0]}-{spec['word_ngrams'][1]}-grams "
+             f"(2^{spec['word_bits']} hashed)"]
+    if spec["char_bits"]:
+        parts.append(f"char_wb {spec['char_ngrams'][0]}-{spec['char_ngrams'][1]}-grams "
+                     f"(2^{spec['char_bits']} hashed, weight {spec['char_weight']})")
+    if spec["headline"]:
+        parts.append(f"{len(C.HEADLINE_FEATURE_NAMES)} binary headline cues "
+                     f"(weight {spec['headline_weight']})")
+    tf = "log-scaled tf" if spec["sublinear_tf"] else "raw tf"
+    idf = " x IDF (stored)" if spec["use_idf"] else ""
+    return "; ".join(parts) + f"; {tf}{idf}; L2 norm per block"
+
+
+def write_model_card(results: dict[str, Any]) -> None:
+    lines = [
+        "# Parallax linear text classifiers — model card",
+        "",
+        "Generated by `scripts/train_classifiers.py` (do not edit by hand). Each model is a "
+        "logistic regression over stateless hashed features (`parallax.classifiers.featurize`); "
+        "Platt calibration is folded into the weights, so `predict_proba` returns calibrated "
+        "P(positive) on the training distribution. Weights: `<name>.json` + `<name>.npz` "
+        "(plain arrays, float16 coefficients).",
+        "",
+        "Intended use: ranking / evidence signals in news analysis. These are small bag-of-n-"
+        "gram models: they pick up topical and stylistic cues of their training sources and "
+        "should not be used for decisions about individual people or content moderation.",
+        "",
+    ]
+    for name, r in results.items():
+        lines += [
+            f"## `{name}` — P({r['positive']})",
+            "",
+            f"- Training data: {SOURCES[name]}",
+            f"- Protocol: {r['protocol']}",
+            f"- Fit set: {r['n_fit']} texts ({r['n_fit_positive']} positive)",
+            f"- Features: {_fmt_spec(r['features'])}",
+            f"- Hyperparameters: C={r['C']}, class_weight={r['class_weight']}, "
+            f"solver={r['solver']}; Platt a={r['platt']['a']}, b={r['platt']['b']}; "
+            f"decision threshold={r['threshold']}",
+            f"- Selection ({r['selection']['metric']}): "
+            + ", ".join(f"spec{g['spec']}/C={g['C']:g}: {g['score']}" for g in r["selection"]["grid"]),
+            f"- Out-of-fold on fit set: {json.dumps(r['oof'])}",
+            f"- **{r['primary']['metric']} on {r['primary']['split']}: {r['primary']['value']}**",
+            "",
+            "| eval split | thr | acc | macro-F1 | weighted-F1 | pos-F1 | ROC-AUC | n (pos) |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for split, m in r["eval"].items():
+            if "roc_auc" not in m or "n" not in m:
+                continue
+            lines.append(
+                f"| {split} | {m['threshold']} | {m['accuracy']} | {m['macro_f1']} | "
+                f"{m['weighted_f1']} | {m['positive_f1']} | {m['roc_auc']} | "
+                f"{m['n']} ({m['n_positive']}) |"
+            )
+        if "davidson_test20_3class_reference" in r["eval"]:
+            lines += ["", "3-class reference on davidson_test20: "
+                      + json.dumps(r["eval"]["davidson_test20_3class_reference"])]
+        if "headline_feature_weights" in r:
+            lines += ["", "Learned headline-cue weights (logit units per cue, after weighting): "
+                      + json.dumps(r["headline_feature_weights"])]
+        lines.append("")
+    (MODELS_DIR / "MODEL_CARD.md").write_text("\n".join(lines))
+
+
+def print_table(results: dict[str, Any]) -> None:
+    print(f"\n{'model':<13} {'eval split':<18} {'metric':<22} {'value':>6}  {'ROC-AUC':>7}  thr")
+    for name, r in results.items():
+        for split, m in r["eval"].items():
+            if "@0.5" in split or "roc_auc" not in m:
+                continue
+            metric = r["primary"]["metric"] if split == r["primary"]["split"] else "macro_f1"
+            key = metric.split(" ")[0]
+            val = m.get(key, m.get(key + "@0.5"))
+            thr = m.get("threshold", r["threshold"])
+            print(f"{name:<13} {split:<18} {metric:<22} {val:>6.4f}  {m['roc_auc']:>7.4f}  {thr}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--only", choices=sorted(RUNNERS), action="append")
+    ap.add_argument("--data-dir", type=Path,
+                    default=Path(os.environ.get("PARALLAX_DATA", "/work/shared/data")))
+    args = ap.parse_args(argv)
+    names = args.only or list(RUNNERS)
+    results: dict[str, Any] = {}
+    if RESULTS_PATH.exists():  # keep other models' results when running --only
+        results = json.loads(RESULTS_PATH.read_text()).get("models", {})
+    for name in names:
+        t0 = time.time()
+        clf, info = RUNNERS[name](args.data_dir, lambda s: print(s, flush=True))
+        info["train_seconds"] = round(time.time() - t0, 1)
+        info["file_bytes"] = sum((MODELS_DIR / f"{name}.{ext}").stat().st_size
+                                 for ext in ("json", "npz"))
+        results[name] = info
+        print(f"{name}: done in {info['train_seconds']} s, {info['file_bytes']} bytes", flush=True)
+    results = {n: results[n] for n in RUNNERS if n in results}
+    RESULTS_PATH.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS_PATH.write_text(json.dumps({"models": results}, indent=1) + "\n")
+    write_model_card(results)
+    print_table(results)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,3 @@
+"""Parallax: how different outlets report the same news."""
+
+__version__ = "0.1.0"

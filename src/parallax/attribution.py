@@ -1,0 +1,170 @@
+"""Who says what: speakers of sentences and the sources an article cites.
+
+A first, rule-based reader: a reporting cue ("said", "tweeted", "according to", "told")
+plus the named entity next to it. Pronouns ("he said") take the last named speaker, and a
+quotation that runs over several sentences keeps its speaker until the quote closes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .outlets import _ALIASES
+from .types import Attribution, CitedSource, Entity, Sentence
+
+_CUE = re.compile(
+    r"\b(said|says|say|tweeted|told|tells|added|adds|wrote|writes|reported|"
+    r"stated|(?<!United )states|claimed|announced|announces|pointed out|explained|noted|"
+    r"confirmed|warned|argued|insisted|estimated|described|according to|estimates by)\b",
+    re.I,
+)
+_PRONOUN_BEFORE = re.compile(r"\b(he|she|they|it)\s+(?:also\s+|then\s+|later\s+)?$", re.I)
+# Titles and roles stripped when normalising a speaker's name.
+_TITLES = re.compile(
+    r"^(?:(?:u\.s\.|us|army|navy|air force|marine|lt\.?|lieut(?:enant)?\.?|gen\.?|general|col\.?|"
+    r"colonel|maj\.?|major|capt\.?|captain|sgt\.?|sergeant|adm\.?|admiral|dr\.?|mr\.?|mrs\.?|ms\.?|"
+    r"prof\.?|president|sen\.?|senator|rep\.?|gov\.?|governor|secretary|minister|spokesman|"
+    r"spokeswoman|spokesperson|reporter|correspondent|the)\s+)+",
+    re.I,
+)
+_MIDDLE_INITIAL = re.compile(r"\s[A-Z]\.\s")
+SPEAKER_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
+# Outlets that are not in the domain table but appear as cited sources in news text.
+EXTRA_OUTLETS = {"ruptly", "rt's ruptly", "cnn", "cbs", "nbc", "npr", "bbc", "the bbc",
+                 "wall street journal", "the wall street journal", "reuters", "ap", "afp",
+                 "associated press", "al jazeera", "sana", "tass", "xinhua", "anadolu"}
+_SOCIAL = {"twitter", "facebook", "telegram", "youtube", "instagram"}
+
+
+def normalise_speaker(name: str) -> str:
+    """"Army Col. Ryan S. Dillon" → "Ryan Dillon"; "the SDF" → "SDF"."""
+    name = re.sub(r"[’']s$", "", name.strip(" ,.;:“”\"'"))
+    name = _TITLES.sub("", name)
+    name = _MIDDLE_INITIAL.sub(" ", f" {name} ").strip()
+    return name
+
+
+_QUOTED = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
+# How far (characters) a subject may sit before its cue: room for an appositive such as
+# ", a spokesman for the United States military in Baghdad,".
+_SUBJECT_WINDOW = 90
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of quotations in ``text`` (an unclosed quote runs to the end)."""
+    return [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _speaker_near(sent: Sentence, cue: re.Match[str], ents: list[Entity]) -> Entity | None:
+    """The entity right after the cue ("said Talal Salo") or the subject before it.
+
+    Entities inside quotation marks are what is said, not who says it. Before the cue, a
+    person wins over an organisation: "Col. Dillon, a spokesman for the military in
+    Baghdad, said" is Dillon speaking, not Baghdad.
+    """
+    quotes = quoted_spans(sent.text)
+    cands = [e for e in ents if e.label in SPEAKER_LABELS and not _inside(e.start - sent.start, quotes)]
+    cue_start, cue_end = sent.start + cue.start(), sent.start + cue.end()
+    after = [e for e in cands if 0 <= e.start - cue_end <= 6]
+    if after:
+        return after[0]
+    before = [e for e in cands if 0 <= cue_start - e.end <= _SUBJECT_WINDOW]
+    persons = [e for e in before if e.label == "PERSON"]
+    if persons:
+        return persons[0]
+    near = [e for e in before if cue_start - e.end <= 25]
+    return near[-1] if near else None
+
+
+def attribute(text: str, sentences: list[Sentence], entities: list[Entity]) -> list[Attribution]:
+    """One attribution per attributed sentence, speaker names resolved within the article."""
+    full_names = _full_names(entities)
+    out: list[Attribution] = []
+    last_speaker: str | None = None
+    open_quote_speaker: str | None = None
+    for index, sent in enumerate(sentences):
+        ents = [e for e in entities if sent.start <= e.start < sent.end]
+        found: Attribution | None = None
+        quotes = quoted_spans(sent.text)
+        for cue in _CUE.finditer(sent.text):
+            if _inside(cue.start(), quotes):
+                continue
+            ent = _speaker_near(sent, cue, ents)
+            if ent is not None:
+                short = normalise_speaker(ent.text)
+                name = full_names.get(short) or full_names.get(short.split()[-1], short)
+                found = Attribution(index, name, cue.group(0).lower(),
+                                    sent.start + cue.start(), sent.start + cue.end())
+                break
+            if last_speaker and _PRONOUN_BEFORE.search(sent.text[: cue.start()]):
+                found = Attribution(index, last_speaker, cue.group(0).lower(),
+                                    sent.start + cue.start(), sent.start + cue.end())
+                break
+        if found is None and open_quote_speaker and sent.text.lstrip().startswith(("“", '"')):
+            found = Attribution(index, open_quote_speaker, "quote-continues", sent.start, sent.start)
+        if found:
+            out.append(found)
+            last_speaker = found.speaker
+        # A quote opened and not closed in this sentence continues in the next one.
+        still_open = sent.text.count("“") > sent.text.count("”") or sent.text.count('"') % 2 == 1
+        open_quote_speaker = (found.speaker if found else open_quote_speaker) if still_open else None
+    return out
+
+
+def _full_names(entities: list[Entity]) -> dict[str, str]:
+    """Map surnames and short forms to the longest PERSON name seen ("Dillon" → "Ryan Dillon")."""
+    persons = sorted({normalise_speaker(e.text) for e in entities if e.label == "PERSON"}, key=len)
+    out: dict[str, str] = {}
+    for full in persons:  # longest last: a surname maps to the fullest form of the name
+        if " " in full:
+            out[full.split()[-1]] = full
+    for short in persons:
+        for full in reversed(persons):
+            if full != short and full.split()[-1] == short.split()[-1] and len(full) > len(short):
+                out[short] = full
+                break
+    return out
+
+
+def source_kind(name: str, label: str | None) -> str:
+    """outlet | organisation | person | social for a cited name."""
+    low = name.lower()
+    if low in _SOCIAL:
+        return "social"
+    if low in _ALIASES or low in EXTRA_OUTLETS or low.endswith((" news", " times", " post")):
+        return "outlet"
+    if label == "PERSON":
+        return "person"
+    return "organisation"
+
+
+_TO_OUTLET = re.compile(r"\b(?:to|told|on|by|from)\s+(?P<name>(?:the\s+)?[A-Z][\w'’.]*(?:\s+[A-Z][\w'’.]*){0,3})")
+
+
+def cited_sources(text: str, sentences: list[Sentence], entities: list[Entity],
+                  attributions: list[Attribution]) -> list[CitedSource]:
+    """Distinct sources an article leans on: speakers, and outlets it names as reporting."""
+    labels = {normalise_speaker(e.text): e.label for e in entities}
+    surnames = {normalise_speaker(e.text).split()[-1] for e in entities if e.label == "PERSON"}
+    labels.update({name: "PERSON" for name in surnames if name in labels})
+    seen: dict[str, CitedSource] = {}
+    for att in attributions:
+        name = att.speaker
+        kind = source_kind(name, labels.get(name, "PERSON" if " " in name else None))
+        seen.setdefault(name.lower(), CitedSource(name, kind))
+    for att in attributions:
+        # "…, said Talal Salo … to CNN": the outlet that carried the quote is cited too.
+        sent = sentences[att.sentence]
+        for m in _TO_OUTLET.finditer(sent.text):
+            name = normalise_speaker(m.group("name"))
+            if source_kind(name, None) == "outlet":
+                seen.setdefault(name.lower(), CitedSource(name, "outlet"))
+    for e in entities:
+        name = normalise_speaker(e.text)
+        if e.label == "ORG" and source_kind(name, "ORG") == "outlet":
+            seen.setdefault(name.lower(), CitedSource(name, "outlet"))
+    return sorted(seen.values(), key=lambda c: (c.kind, c.name))

@@ -1,0 +1,347 @@
+"""Small calibrated linear text classifiers (subjectivity, check-worthiness, clickbait, abuse).
+
+Features are stateless: texts are normalised, hashed into word n-gram and (optionally) char
+n-gram blocks with :class:`~sklearn.feature_extraction.text.HashingVectorizer`, re-weighted by a
+stored IDF vector, L2-normalised per block and concatenated with a few hand-written headline
+cues. A logistic-regression weight vector (Platt calibration already folded in) maps them to
+P(positive). Weights live in ``parallax/data/models/<name>.json`` (configuration, intercept,
+threshold) and ``<name>.npz`` (plain arrays, loaded with ``allow_pickle=False``); they are
+produced by ``scripts/train_classifiers.py``, which imports the feature code from this module so
+that training and inference cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction import FeatureHasher
+from sklearn.feature_extraction.text import HashingVectorizer
+
+AVAILABLE: tuple[str, ...] = ("subjectivity", "checkworthy", "clickbait", "hate")
+"""Names accepted by :func:`load_classifier`."""
+
+FORMAT_VERSION = 1
+WORD_TOKEN_PATTERN = r"(?u)\b\w+(?:'\w+)*\b|[!?]"
+
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_MENTION_RE = re.compile(r"(?:(?<![\w@])@\w+|<user>)", re.IGNORECASE)
+_QUOTE_TRANS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+_WS_RE = re.compile(r"\s+")
+
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|hundred"
+)
+_HEADLINE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("starts_with_number", re.compile(rf"^\W*(?:\d+|(?:{_NUMBER_WORDS})\b)", re.IGNORECASE)),
+    ("shouting_prefix", re.compile(r"^\W*[A-Z][A-Z0-9 ]{1,15}[:!]")),
+    (
+        "media_tag",
+        re.compile(r"[\[(](?:video|photos?|pics?|watch|gallery|quiz|poll|gifs?)[\])]", re.I),
+    ),
+    ("second_person", re.compile(r"\b(?:you|your|you're|yours|yourself|you'll|ya)\b", re.I)),
+    ("question_mark", re.compile(r"\?")),
+    (
+        "starts_interrogative",
+        re.compile(r"^\W*(?:what|why|how|which|who|can|should|would|could|do|does|is|are)\b", re.I),
+    ),
+    ("exclamation", re.compile(r"!")),
+    (
+        "superlative",
+        re.compile(
+            r"\b(?:best|worst|most|greatest|biggest|cutest|weirdest|ever|amazing|incredible|"
+            r"unbelievable|shocking|insane|epic|literally|totally|absolutely)\b",
+            re.I,
+        ),
+    ),
+    (
+        "forward_reference",
+        re.compile(
+            r"\b(?:this|these|here's|here is|what happened|will make you|won't believe|"
+            r"reasons|things|times when|ways to)\b",
+            re.I,
+        ),
+    ),
+    ("all_caps_word", re.compile(r"(?<!^)\b[A-Z]{3,}\b(?!:)")),
+)
+HEADLINE_FEATURE_NAMES: tuple[str, ...] = tuple(name for name, _ in _HEADLINE_CUES)
+
+
+def normalize_text(text: str) -> str:
+    """Unescape HTML, unify quotes and replace URLs / @mentions with placeholder tokens."""
+    text = html.unescape(text).translate(_QUOTE_TRANS)
+    text = _URL_RE.sub(" xxurl ", text)
+    text = _MENTION_RE.sub(" xxuser ", text)
+    return _WS_RE.sub(" ", text).strip()
+
+
+def headline_features(texts: Sequence[str]) -> np.ndarray:
+    """Binary headline cues (see :data:`HEADLINE_FEATURE_NAMES`), shape ``(n, n_cues)``."""
+    out = np.zeros((len(texts), len(_HEADLINE_CUES)), dtype=np.float32)
+    for i, text in enumerate(texts):
+        for j, (_, pattern) in enumerate(_HEADLINE_CUES):
+            if pattern.search(text):
+                out[i, j] = 1.0
+    return out
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """Configuration of the stateless feature extractor (stored in each model's JSON)."""
+
+    word_bits: int = 18
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_bits: int = 0
+    """0 disables the char_wb block."""
+    char_ngrams: tuple[int, int] = (2, 5)
+    char_weight: float = 1.0
+    sublinear_tf: bool = True
+    use_idf: bool = True
+    headline: bool = False
+    headline_weight: float = 0.5
+
+    def to_json(self) -> dict[str, Any]:
+        """Return a JSON-serialisable dict."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FeatureSpec:
+        """Inverse of :meth:`to_json`."""
+        data = dict(data)
+        for key in ("word_ngrams", "char_ngrams"):
+            data[key] = tuple(data[key])
+        return cls(**data)
+
+    def blocks(self) -> tuple[str, ...]:
+        """Names of the hashed blocks in feature order."""
+        return ("word", "char") if self.char_bits else ("word",)
+
+    def block_size(self, block: str) -> int:
+        """Number of hashed columns of ``block``."""
+        return 2 ** (self.word_bits if block == "word" else self.char_bits)
+
+
+@functools.lru_cache(maxsize=16)
+def _vectorizer(spec: FeatureSpec, block: str) -> HashingVectorizer:
+    if block == "word":
+        return HashingVectorizer(
+            n_features=spec.block_size("word"),
+            ngram_range=spec.word_ngrams,
+            token_pattern=WORD_TOKEN_PATTERN,
+            alternate_sign=False,
+            norm=None,
+            dtype=np.float32,
+        )
+    return HashingVectorizer(
+        n_features=spec.block_size("char"),
+        analyzer="char_wb",
+        ngram_range=spec.char_ngrams,
+        alternate_sign=False,
+        norm=None,
+        dtype=np.float32,
+    )
+
+
+def hashed_counts(texts: Sequence[str], spec: FeatureSpec) -> dict[str, sp.csr_matrix]:
+    """Raw (optionally log-scaled) hashed term counts per block for normalised ``texts``."""
+    normed = [normalize_text(t) for t in texts]
+    out: dict[str, sp.csr_matrix] = {}
+    for block in spec.blocks():
+        mat = sp.csr_matrix(_vectorizer(spec, block).transform(normed), dtype=np.float32)
+        if spec.sublinear_tf:
+            mat.data = 1.0 + np.log(mat.data)
+        out[block] = mat
+    return out
+
+
+def compute_idf(counts: sp.csr_matrix) -> np.ndarray:
+    """Smoothed IDF ``log((1+n)/(1+df)) + 1`` of a count matrix, as float32.
+
+    Columns never seen in training (df = 0) get weight 0, so the IDF vector doubles as the
+    vocabulary mask: unseen n-grams neither score nor dilute the L2 norm.
+    """
+    n_docs = counts.shape[0]
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+    idf[df == 0] = 0.0
+    return idf.astype(np.float32)
+
+
+def assemble(
+    counts: dict[str, sp.csr_matrix],
+    texts: Sequence[str],
+    spec: FeatureSpec,
+    idf: dict[str, np.ndarray],
+) -> sp.csr_matrix:
+    """Apply IDF, per-block L2 norm and block weights; append headline cues."""
+    parts: list[sp.spmatrix] = []
+    for block in spec.blocks():
+        mat = counts[block]
+        if spec.use_idf:
+            mat = sp.csr_matrix(mat @ sp.diags(idf[block]))
+        norms = np.sqrt(np.asarray(mat.multiply(mat).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        mat = sp.csr_matrix(sp.diags(1.0 / norms) @ mat)
+        if block == "char" and spec.char_weight != 1.0:
+            mat = mat * spec.char_weight
+        parts.append(mat)
+    if spec.headline:
+        parts.append(sp.csr_matrix(headline_features(texts) * spec.headline_weight))
+    return sp.csr_matrix(sp.hstack(parts, format="csr"), dtype=np.float32)
+
+
+def featurize(texts: Sequence[str], spec: FeatureSpec, idf: dict[str, np.ndarray]) -> sp.csr_matrix:
+    """Full feature matrix for ``texts`` (the exact function used at training and inference)."""
+    return assemble(hashed_counts(texts, spec), texts, spec, idf)
+
+
+class TextClassifier:
+    """A binary linear text classifier returning calibrated P(positive)."""
+
+    def __init__(
+        self,
+        name: str,
+        spec: FeatureSpec,
+        coef: np.ndarray,
+        intercept: float,
+        idf: dict[str, np.ndarray],
+        threshold: float = 0.5,
+        meta: dict[str, Any] | None = None,
+    ) -> None:
+        """Build from plain arrays; ``coef`` spans all feature blocks in :func:`assemble` order."""
+        self.name = name
+        self.spec = spec
+        self.coef = np.asarray(coef, dtype=np.float32)
+        self.intercept = float(intercept)
+        self.idf = idf
+        self.threshold = float(threshold)
+        """Decision threshold on P(positive) tuned at training time (see the model card)."""
+        self.meta: dict[str, Any] = meta or {}
+
+    def decision_function(self, texts: Sequence[str]) -> np.ndarray:
+        """Calibrated logits, shape ``(n,)``."""
+        if isinstance(texts, str):
+            raise TypeError("pass a sequence of texts, not a single string")
+        if len(texts) == 0:
+            return np.zeros(0, dtype=np.float64)
+        x = featurize(list(texts), self.spec, self.idf)
+        return np.asarray(x @ self.coef, dtype=np.float64) + self.intercept
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """P(positive) for each text, shape ``(n,)``, values in [0, 1]."""
+        z = np.clip(self.decision_function(texts), -50.0, 50.0)
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def predict(self, texts: Sequence[str]) -> np.ndarray:
+        """Boolean decisions at :attr:`threshold`."""
+        return self.predict_proba(texts) >= self.threshold
+
+    def top_terms(self, text: str, k: int = 5) -> list[tuple[str, float]]:
+        """Word n-grams of ``text`` with the largest positive contribution to the logit.
+
+        Returns up to ``k`` ``(ngram, contribution)`` pairs sorted by decreasing contribution;
+        n-grams that push towards the negative class are omitted.
+        """
+        spec = self.spec
+        counts = hashed_counts([text], spec)
+        row = assemble(counts, [text], spec, self.idf)
+        n_word = spec.block_size("word")
+        word_row = row[:, :n_word].toarray().ravel()
+        grams = sorted(set(_vectorizer(spec, "word").build_analyzer()(normalize_text(text))))
+        if not grams:
+            return []
+        hasher = FeatureHasher(n_features=n_word, input_type="string", alternate_sign=False)
+        idx = hasher.transform([[g] for g in grams]).indices
+        contrib = self.coef[:n_word][idx] * word_row[idx]
+        order = np.argsort(-contrib, kind="stable")[:k]
+        return [(grams[i], round(float(contrib[i]), 4)) for i in order if contrib[i] > 0]
+
+    def __repr__(self) -> str:
+        return f"TextClassifier(name={self.name!r}, n_features={self.coef.shape[0]})"
+
+
+def _dense(arrays: dict[str, np.ndarray], prefix: str, size: int, default: float) -> np.ndarray:
+    """Rebuild a dense float32 vector stored as ``<prefix>_idx`` / ``<prefix>_val``."""
+    out = np.full(size, default, dtype=np.float32)
+    out[arrays[f"{prefix}_idx"].astype(np.int64)] = arrays[f"{prefix}_val"].astype(np.float32)
+    return out
+
+
+def classifier_from_arrays(
+    meta: dict[str, Any], arrays: dict[str, np.ndarray]
+) -> TextClassifier:
+    """Rebuild a :class:`TextClassifier` from its JSON metadata and ``.npz`` arrays."""
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise ValueError(f"unsupported model format {meta.get('format_version')!r}")
+    spec = FeatureSpec.from_json(meta["features"])
+    coefs: list[np.ndarray] = []
+    idf: dict[str, np.ndarray] = {}
+    for block in spec.blocks():
+        size = spec.block_size(block)
+        coefs.append(_dense(arrays, f"{block}_coef", size, 0.0))
+        if spec.use_idf:
+            idf[block] = _dense(arrays, f"{block}_idf", size, float(arrays[f"{block}_idf_default"]))
+    if spec.headline:
+        coefs.append(arrays["headline_coef"].astype(np.float32))
+    return TextClassifier(
+        name=meta["name"],
+        spec=spec,
+        coef=np.concatenate(coefs),
+        intercept=float(meta["intercept"]),
+        idf=idf,
+        threshold=float(meta.get("threshold", 0.5)),
+        meta=meta,
+    )
+
+
+def classifier_to_arrays(clf: TextClassifier) -> dict[str, np.ndarray]:
+    """Sparse plain-array representation of ``clf`` (inverse of :func:`classifier_from_arrays`).
+
+    Coefficients are stored as float16 (enough for a linear model, halves the file size).
+    """
+    arrays: dict[str, np.ndarray] = {}
+    offset = 0
+    for block in clf.spec.blocks():
+        size = clf.spec.block_size(block)
+        coef = clf.coef[offset : offset + size]
+        offset += size
+        nz = np.flatnonzero(coef).astype(np.int32)
+        arrays[f"{block}_coef_idx"] = nz
+        arrays[f"{block}_coef_val"] = coef[nz].astype(np.float16)
+        if clf.spec.use_idf:
+            idf = clf.idf[block]
+            default = 0.0 if bool((idf == 0).any()) else float(idf.max())
+            keep = np.flatnonzero(idf != default).astype(np.int32)
+            arrays[f"{block}_idf_idx"] = keep
+            arrays[f"{block}_idf_val"] = idf[keep].astype(np.float16)
+            arrays[f"{block}_idf_default"] = np.asarray(default, dtype=np.float32)
+    if clf.spec.headline:
+        arrays["headline_coef"] = clf.coef[offset:].astype(np.float32)
+    return arrays
+
+
+@functools.cache
+def load_classifier(name: str) -> TextClassifier:
+    """Load (once, then cached) the packaged classifier ``name``; see :data:`AVAILABLE`."""
+    if name not in AVAILABLE:
+        raise KeyError(f"unknown classifier {name!r}; available: {', '.join(AVAILABLE)}")
+    root = resources.files("parallax") / "data" / "models"
+    json_res, npz_res = root / f"{name}.json", root / f"{name}.npz"
+    if not (json_res.is_file() and npz_res.is_file()):
+        raise FileNotFoundError(
+            f"weights for classifier {name!r} are missing from parallax/data/models; "
+            "run `python scripts/train_classifiers.py`"
+        )
+    meta = json.loads(json_res.read_text(encoding="utf-8"))
+    with npz_res.open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
+        arrays = {key: npz[key] for key in npz.files}
+    return classifier_from_arrays(meta, arrays)

@@ -1,0 +1,151 @@
+"""Command line: ``parallax analyze INPUT... [--out DIR] [--db FILE]``.
+
+Thin by design: parse arguments, call the library, print. Bad input never produces a
+traceback: the error is one line on stderr and the exit code is non-zero.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+
+EXIT_BAD_INPUT = 2
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
+    click.echo(f"parallax: error: {message}", err=True)
+    sys.exit(code)
+
+
+def _parse_fields(values: tuple[str, ...]) -> dict[str, str]:
+    from .ingest import DEFAULT_FIELDS
+
+    fields: dict[str, str] = {}
+    for item in values:
+        role, sep, name = item.partition("=")
+        if not sep or role not in DEFAULT_FIELDS or not name:
+            _fail(f"--field expects ROLE=NAME with ROLE in {', '.join(DEFAULT_FIELDS)}; got {item!r}")
+        fields[role] = name
+    return fields
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="parallax")
+def main() -> None:
+    """Parallax: how different outlets report the same news."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("parallax-out"),
+              show_default=True, help="Folder for report.json, report.html and the database.")
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=None,
+              help="SQLite database (default: OUT/parallax.db). Analysing into it again adds to it.")
+@click.option("--field", "fields", multiple=True, metavar="ROLE=NAME",
+              help="Record field mapping for JSON/CSV, e.g. --field text=articleBody (repeatable).")
+@click.option("--encoding", default=None, help="Encoding of input files that are not UTF-8.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@click.option("--json", "as_json", is_flag=True, help="Write the report JSON to stdout.")
+def analyze(inputs: tuple[str, ...], out_dir: Path, db_path: Path | None, fields: tuple[str, ...],
+            encoding: str | None, quiet: bool, as_json: bool) -> None:
+    """Analyse INPUT files, folders (recursive) or - (JSONL on stdin).
+
+    Formats: .txt, .html/.htm, .json, .jsonl, .csv/.tsv, and any of these gzipped.
+    """
+    from .ingest import IngestOptions
+    from .pipeline import analyze as run
+
+    for item in inputs:
+        if item != "-" and not Path(item).exists():
+            _fail(f"no such file or folder: {item}")
+    if "-" in inputs and sys.stdin.isatty():
+        _fail("'-' reads JSONL from stdin, but stdin is a terminal")
+    if out_dir.exists() and not out_dir.is_dir():
+        _fail(f"--out {out_dir} exists and is not a folder")
+    options = IngestOptions(fields=_parse_fields(fields), encoding=encoding)
+    show = not quiet and not as_json and sys.stderr.isatty()
+    bar = _Progress(show)
+    try:
+        result = run(inputs, out_dir=out_dir, db_path=db_path, options=options, progress=bar)
+    except KeyboardInterrupt:
+        bar.close()
+        _fail("interrupted; what was analysed is kept, run again to continue", 130)
+    except (OSError, RuntimeError) as exc:
+        bar.close()
+        _fail(str(exc), 1)
+    bar.close()
+    if as_json:
+        click.echo(json.dumps(result.report, ensure_ascii=False, indent=1))
+        return
+    if not quiet:
+        click.echo(summary(result.report, result.report_html, result.db_path))
+
+
+class _Progress:
+    """A tqdm bar on stderr counting input units, shown only on a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.bar: Any = None
+        if enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(unit=" inputs", file=sys.stderr, dynamic_ncols=True, leave=False)
+
+    def __call__(self, event: str, n: int) -> None:
+        if self.bar is None:
+            return
+        if event == "unit":
+            self.bar.update(n)
+        elif event.startswith("stage:"):
+            self.bar.set_description(event.split(":", 1)[1])
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def summary(report: dict[str, Any], html: Path | None, db: Path) -> str:
+    """Terminal summary: the ledger, the stories and the main findings of each."""
+    c = report["corpus"]
+    lines = [
+        f"{c['inputs_seen']} inputs: {c['articles']} articles, {c['duplicates']} duplicates, "
+        f"{len(c['rejected'])} rejected · {c['stories']} stories · {c['outlets']} named outlets",
+    ]
+    for r in c["rejected"][:10]:
+        lines.append(f"  rejected {r['input']}: {r['reason']}")
+    if len(c["rejected"]) > 10:
+        lines.append(f"  … and {len(c['rejected']) - 10} more rejected (see report.json)")
+    articles = {a["id"]: a for a in report["articles"]}
+    stories = sorted(report["stories"], key=lambda s: -len(s["articles"]))
+    for s in stories[:10]:
+        n = len(s["articles"])
+        corroborated = sum(1 for cl in s["claims"] if cl["status"] == "corroborated")
+        lines.append(
+            f"\n■ {s['title']}\n  {n} article{'s' if n != 1 else ''}, "
+            f"{s['independent_origins']} independent origin{'s' if s['independent_origins'] != 1 else ''} · "
+            f"{len(s['claims'])} claims, {corroborated} corroborated")
+        for line in s["summary"][:3]:
+            lines.append(f"  · {line[:160]}")
+        for aid in s["articles"][:8]:
+            a = articles[aid]
+            sig = a["signals"]
+            lines.append(
+                f"    - {(a['outlet']['name'] or a['input'])[:28]:28}  clickbait {sig['clickbait']['score']:.2f}"
+                f"  opinion {sig['opinion_share']['score']:.2f}  hate {sig['hate']['score']:.2f}"
+                f"  sourcing {sig['sourcing']['score']:.2f}"
+                + (f"  comments {len(a['comments'])}" if a["comments"] else ""))
+    if len(stories) > 10:
+        lines.append(f"\n… and {len(stories) - 10} more stories")
+    if html:
+        lines.append(f"\nReport: {html}\n        {html.with_name('report.json')}\nDatabase: {db}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

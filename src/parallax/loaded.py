@@ -1,0 +1,160 @@
+"""Span-level detector of persuasion techniques / loaded language.
+
+The model is a JSON lexicon of lowercased 1-3-grams that are over-represented inside the gold
+technique spans of the PTC corpus (SemEval-2020 Task 11), learned by
+``scripts/train_loaded_lexicon.py``; see ``data/models/LOADED_LANGUAGE_CARD.md`` for data,
+method and held-out metrics.  Inference is a greedy longest match over word tokens; matches of
+techniques whose gold spans are typically whole clauses (Doubt, Appeal to fear, ...) are grown to
+the enclosing sentence, exactly as during training/evaluation.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import json
+import math
+import re
+from dataclasses import dataclass
+from importlib.resources import files
+
+__all__ = ["TechniqueSpan", "find_loaded_spans", "loaded_score"]
+
+_SENT_BREAK_RE = re.compile(r"\n|(?<=[.!?])[\"'\u201d\u2019)\]]*\s+")
+#: Pseudo-token count added to the denominator of the density so that one hit in a very short
+#: text does not saturate the score.
+_LENGTH_PRIOR_TOKENS = 50.0
+
+
+@dataclass(frozen=True)
+class TechniqueSpan:
+    """One detected span: ``text == source[start:end]`` (Python ``str`` indices)."""
+
+    start: int
+    end: int
+    text: str
+    technique: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    entries: dict[str, tuple[float, str]]
+    starts: frozenset[str]
+    max_n: int
+    merge: bool
+    expand: frozenset[str]
+    token_re: re.Pattern[str]
+    density_ref: float
+
+
+@functools.lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    """Load the packaged lexicon once."""
+    path = files("parallax") / "data" / "models" / "loaded_language.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    techs: list[str] = raw["techniques"]
+    entries = {g: (float(w), techs[int(t)]) for g, (w, t) in raw["entries"].items()}
+    starts = frozenset(g.split(" ", 1)[0] for g in entries if " " in g)
+    return _Lexicon(
+        entries=entries,
+        starts=starts,
+        max_n=int(raw["max_n"]),
+        merge=bool(raw["merge_adjacent"]),
+        expand=frozenset(raw.get("sentence_expand_techniques", [])),
+        token_re=re.compile(raw["token_pattern"]),
+        density_ref=float(raw["density_ref_per_100_tokens"]),
+    )
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Whitespace-trimmed sentence bounds (newline, or ``.!?`` followed by whitespace)."""
+    raw: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENT_BREAK_RE.finditer(text):
+        if m.start() > start:
+            raw.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        raw.append((start, len(text)))
+    out: list[tuple[int, int]] = []
+    for a, b in raw:
+        seg = text[a:b]
+        if seg.strip():
+            out.append((a + len(seg) - len(seg.lstrip()), b - len(seg) + len(seg.rstrip())))
+    return out
+
+
+def _tokens(text: str, lex: _Lexicon) -> list[tuple[int, int, str]]:
+    return [
+        (m.start(), m.end(), m.group().lower().replace("\u2019", "'"))
+        for m in lex.token_re.finditer(text)
+    ]
+
+
+def find_loaded_spans(text: str) -> list[TechniqueSpan]:
+    """Return non-overlapping technique spans in ``text``, sorted by start offset.
+
+    Offsets are Python ``str`` indices into ``text``; ``span.weight`` is the smoothed training
+    precision of the matched n-gram (probability that it lies inside a gold technique span).
+    """
+    lex = _lexicon()
+    toks = _tokens(text, lex)
+    words = [t[2] for t in toks]
+    entries = lex.entries
+    sents: list[tuple[int, int]] | None = None
+    out: list[tuple[int, int, str, float]] = []
+    i, last_tok, n_tok = 0, -2, len(toks)
+    while i < n_tok:
+        hit: tuple[int, tuple[float, str]] | None = None
+        top = min(lex.max_n, n_tok - i) if words[i] in lex.starts else 1
+        for n in range(top, 0, -1):
+            v = entries.get(words[i] if n == 1 else " ".join(words[i : i + n]))
+            if v is not None:
+                hit = (n, v)
+                break
+        if hit is None:
+            i += 1
+            continue
+        n, (w, tech) = hit
+        s, e = toks[i][0], toks[i + n - 1][1]
+        if tech in lex.expand:
+            if sents is None:
+                sents = _sentences(text)
+            k = bisect.bisect_right(sents, (s, len(text) + 1)) - 1
+            if k >= 0 and sents[k][0] <= s and e <= sents[k][1]:
+                s, e = sents[k]
+        if out and lex.merge and last_tok == i - 1:
+            gap = text[out[-1][1] : s]
+            if gap.strip() == "" and "\n" not in gap:
+                s = out[-1][0]
+        while out and s < out[-1][1]:  # expanded sentences swallow earlier matches
+            ps, pe, ptech, pw = out.pop()
+            s, e = min(s, ps), max(e, pe)
+            tech, w = (tech, w) if w >= pw else (ptech, pw)
+        out.append((s, e, tech, w))
+        last_tok = i + n - 1
+        i += n
+    return [TechniqueSpan(s, e, text[s:e], t, w) for s, e, t, w in out]
+
+
+def loaded_score(text: str, spans: list[TechniqueSpan] | None = None) -> float:
+    """Article-level persuasion/loaded-language intensity in ``[0, 1]``.
+
+    Density-based so that long articles are not penalised for their length:
+    ``d = 100 * sum(span weights) / (n_tokens + 50)`` is the weighted number of technique cues
+    per 100 words (the 50 pseudo-tokens damp very short texts, where a single hit would
+    otherwise dominate).  It is mapped through a saturating curve
+    ``score = 1 - 2 ** (-d / d_ref)`` where ``d_ref`` is the median density of the PTC training
+    articles (stored in the model), so a typical propaganda-rich PTC article scores about 0.5,
+    text with no cues scores 0 and the score rises monotonically and never exceeds 1.
+    Pass ``spans`` (from :func:`find_loaded_spans` on the same text) to avoid recomputing them.
+    """
+    lex = _lexicon()
+    if spans is None:
+        spans = find_loaded_spans(text)
+    if not spans:
+        return 0.0
+    n_tok = sum(1 for _ in lex.token_re.finditer(text))
+    density = 100.0 * sum(s.weight for s in spans) / (n_tok + _LENGTH_PRIOR_TOKENS)
+    return float(min(1.0, max(0.0, 1.0 - math.pow(2.0, -density / lex.density_ref))))

@@ -1,0 +1,221 @@
+"""The pipeline: ingest → clean → segment → extract → cluster → align → score → report.
+
+Per-article stages (ingest to extract, and score) are pure functions of one article, run in
+batches; corpus stages (cluster, align) run over the database once the new articles are in.
+Each article is committed with its ledger row, so a killed run loses nothing already done
+and a re-run skips the units it has seen.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from .align import AlignSentence, align_story
+from .clean import clean
+from .cluster import ClusterInput, cluster
+from .extract import extract_batch
+from .ingest import IngestOptions, iter_inputs
+from .report import build_report, write_report
+from .score import ScoreInput, score_batch
+from .segment import segment
+from .store import Store
+from .types import Article, Attribution, CitedSource, Entity, Extraction, Quantity, Rejection, Sentence, StoryAlignment
+
+# Articles per extract batch: big enough for spaCy and the classifiers to amortise overhead,
+# small enough that a kill loses little work and memory stays flat.
+BATCH_SIZE = 64
+STAGES = ("ingest", "clean", "segment", "extract", "cluster", "align", "score", "report", "store")
+
+
+@dataclass
+class AnalyzeResult:
+    """What a run did: counts, per-stage seconds, the report and where it was written."""
+
+    counts: dict[str, int]
+    timings: dict[str, float]
+    report: dict[str, Any]
+    report_json: Path | None
+    report_html: Path | None
+    db_path: Path
+    new_articles: int = 0
+    new_units: int = 0
+
+
+@dataclass
+class _Timer:
+    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] += time.perf_counter() - t0
+
+
+def analyze(
+    inputs: Iterable[str | Path],
+    out_dir: Path | str | None = None,
+    db_path: Path | str | None = None,
+    options: IngestOptions | None = None,
+    progress: Callable[[str, int], None] | None = None,
+    stdin: IO[bytes] | None = None,
+    write: bool = True,
+) -> AnalyzeResult:
+    """Analyse inputs into the database and write ``report.json`` and ``report.html``.
+
+    ``progress(event, n)`` is called with ("unit", 1) per input unit read and
+    ("stage", 0) at stage changes, for progress bars.
+    """
+    out = Path(out_dir) if out_dir is not None else Path("parallax-out")
+    db = Path(db_path) if db_path is not None else out / "parallax.db"
+    timer = _Timer()
+    with Store(db) as store:
+        new_articles, new_units = _ingest_all(store, inputs, options, timer, progress, stdin)
+        if progress:
+            progress("stage:cluster", 0)
+        # Nothing new: stories and claims are what the last run stored, so the database is
+        # left untouched (a re-run on the same inputs changes nothing).
+        if new_articles or not store.stories():
+            _corpus_stages(store, timer)
+        if progress:
+            progress("stage:score", 0)
+        _score_pending(store, timer)
+        with timer.stage("report"):
+            report = build_report(store.ledger(), store.iter_articles(), store.stories())
+            paths = write_report(report, out) if write else (None, None)
+    counts = {k: (len(v) if isinstance(v, list) else v) for k, v in report["corpus"].items()}
+    return AnalyzeResult(counts, timer.seconds, report, paths[0], paths[1], db, new_articles, new_units)
+
+
+def _ingest_all(
+    store: Store,
+    inputs: Iterable[str | Path],
+    options: IngestOptions | None,
+    timer: _Timer,
+    progress: Callable[[str, int], None] | None,
+    stdin: IO[bytes] | None,
+) -> tuple[int, int]:
+    known = store.known_units()
+    batch: list[Article] = []
+    batch_ids: set[str] = set()
+    new_articles = new_units = 0
+    units = iter_inputs(inputs, options, stdin)
+    while True:
+        with timer.stage("ingest"):
+            unit = next(units, None)
+        if unit is None:
+            break
+        if progress:
+            progress("unit", 1)
+        if unit.unit_key and unit.unit_key in known:
+            continue  # seen in an earlier run: already accounted for
+        new_units += 1
+        known.add(unit.unit_key)
+        if isinstance(unit, Rejection):
+            with timer.stage("store"):
+                store.add_rejection(unit)
+            continue
+        try:
+            with timer.stage("clean"):
+                doc = clean(unit)
+            if not doc.text.strip():
+                with timer.stage("store"):
+                    store.add_rejection(Rejection(
+                        unit.input, "no article text left after removing boilerplate", unit.unit_key))
+                continue
+            with timer.stage("segment"):
+                article = segment(doc)
+        except Exception as exc:  # a parser bug on one odd page must not end the run
+            with timer.stage("store"):
+                store.add_rejection(Rejection(unit.input, f"could not be processed: {exc!r}", unit.unit_key))
+            continue
+        if article.id in batch_ids or store.has_article(article.id):
+            with timer.stage("store"):
+                store.add_duplicate(unit.unit_key, unit.input, article.id)
+            continue
+        batch.append(article)
+        batch_ids.add(article.id)
+        if len(batch) >= BATCH_SIZE:
+            new_articles += _flush(store, batch, timer)
+            batch, batch_ids = [], set()
+    new_articles += _flush(store, batch, timer)
+    return new_articles, new_units
+
+
+def _flush(store: Store, batch: list[Article], timer: _Timer) -> int:
+    if not batch:
+        return 0
+    with timer.stage("extract"):
+        extractions = extract_batch(batch)
+    with timer.stage("store"):
+        for article, extraction in zip(batch, extractions, strict=True):
+            store.add_article(article, extraction)
+    return len(batch)
+
+
+def _extraction_from_json(data: dict[str, Any]) -> Extraction:
+    return Extraction(
+        article_id=data["article_id"],
+        entities=[Entity(**e) for e in data["entities"]],
+        quantities=[Quantity(**q) for q in data["quantities"]],
+        attributions=[Attribution(**a) for a in data["attributions"]],
+        cited_sources=[CitedSource(**c) for c in data["cited_sources"]],
+        subjective=data["subjective"],
+        checkworthy=data["checkworthy"],
+    )
+
+
+def _corpus_stages(store: Store, timer: _Timer) -> None:
+    rows = list(store.iter_articles())
+    with timer.stage("cluster"):
+        stories = cluster([ClusterInput(r["id"], r["title"], r["text"], r["published"]) for r in rows])
+    with timer.stage("align"):
+        by_id = {r["id"]: r for r in rows}
+        alignments: dict[str, StoryAlignment] = {}
+        for story in stories:
+            sentences: list[AlignSentence] = []
+            for aid in story.articles:
+                row = by_id[aid]
+                doc = json.loads(row["document"])
+                ex = _extraction_from_json(json.loads(row["extraction"]))
+                speakers = {a.sentence: a.speaker for a in ex.attributions}
+                qty: dict[int, list[Quantity]] = defaultdict(list)
+                for q in ex.quantities:
+                    qty[q.sentence].append(q)
+                for i, s in enumerate(doc["sentences"]):
+                    sentences.append(AlignSentence(
+                        article=aid, outlet=row["outlet"], index=i, start=s["start"], end=s["end"],
+                        text=s["text"], speaker=speakers.get(i),
+                        checkworthy=ex.checkworthy[i] if i < len(ex.checkworthy) else 0.0,
+                        quantities=tuple(qty.get(i, ())),
+                    ))
+            alignments[story.id] = align_story(story.id, sentences)
+    with timer.stage("store"):
+        store.replace_stories(stories, alignments)
+
+
+def _score_pending(store: Store, timer: _Timer) -> None:
+    rows = store.articles_without_signals()
+    for lo in range(0, len(rows), BATCH_SIZE):
+        chunk = rows[lo:lo + BATCH_SIZE]
+        items = []
+        for r in chunk:
+            doc = json.loads(r["document"])
+            items.append(ScoreInput(
+                id=r["id"], title=r["title"], text=r["text"],
+                sentences=[Sentence(**s) for s in doc["sentences"]], comments=doc["comments"],
+                extraction=_extraction_from_json(json.loads(r["extraction"])),
+            ))
+        with timer.stage("score"):
+            signals = score_batch(items)
+        with timer.stage("store"):
+            store.set_signals(signals)

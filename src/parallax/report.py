@@ -1,0 +1,150 @@
+"""Report: the database as ``report.json`` (see shared/spec/report.schema.json) and HTML.
+
+``build_report`` reads rows the store hands it and returns plain JSON-ready dicts; it never
+writes SQL itself. ``render_html`` turns that dict into one self-contained page in which
+all article text is escaped (Jinja2 autoescaping).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+SCHEMA_VERSION = "1.0"
+SIGNAL_KEYS = ("clickbait", "opinion_share", "loaded_language", "hate", "sourcing", "headline_support")
+
+
+def _signal(sig: Mapping[str, Any] | None, vacuous: float = 0.0) -> dict[str, Any]:
+    """Schema form of a signal; a signal with nothing to measure gets its vacuous value.
+
+    Example: an article without a headline makes no headline claim the body could fail to
+    back, so headline_support is 1.0; this is stated in ``why`` and ``details``.
+    """
+    if not sig:
+        return {"score": vacuous, "evidence": [], "details": {"vacuous": True}}
+    out: dict[str, Any] = {
+        "score": sig["score"] if sig["score"] is not None else vacuous,
+        "evidence": [{k: v for k, v in ev.items() if v is not None} for ev in sig.get("evidence", [])],
+    }
+    if sig["score"] is None:
+        out["details"] = {**sig.get("details", {}), "vacuous": True}
+    elif sig.get("details"):
+        out["details"] = sig["details"]
+    return out
+
+
+def article_json(row: Any) -> dict[str, Any]:
+    """One article in report form, from its database row."""
+    doc = json.loads(row["document"])
+    ex = json.loads(row["extraction"]) if row["extraction"] else {}
+    sig = json.loads(row["signals"]) if row["signals"] else {"body": {}, "comments": []}
+    speakers = {a["sentence"]: a["speaker"] for a in ex.get("attributions", [])}
+    subj, check = ex.get("subjective", []), ex.get("checkworthy", [])
+    sentences = [
+        {**s, "subjective": subj[i] if i < len(subj) else 0.0,
+         "checkworthy": check[i] if i < len(check) else 0.0, "speaker": speakers.get(i)}
+        for i, s in enumerate(doc["sentences"])
+    ]
+    body = sig.get("body", {})
+    comment_signals = sig.get("comments", [])
+    comments = [
+        {"text": text, "signals": {k: _signal(v) for k, v in
+                                   (comment_signals[i] if i < len(comment_signals) else {}).items()}}
+        for i, text in enumerate(doc["comments"])
+    ]
+    return {
+        "id": row["id"],
+        "input": row["input"],
+        "outlet": {"name": row["outlet"], "domain": row["outlet_domain"], "evidence": row["outlet_evidence"]},
+        "title": row["title"],
+        "text": row["text"],
+        "published": row["published"],
+        "published_evidence": row["published_evidence"],
+        "url": row["url"],
+        "author": row["author"],
+        "story": row["story_id"] or "",
+        "removed": doc["removed"],
+        "comments": comments,
+        "sentences": sentences,
+        "signals": {k: _signal(body.get(k), 1.0 if k == "headline_support" else 0.0) for k in SIGNAL_KEYS},
+        "reuse": [{"source": r["source"], "start": r["start"], "end": r["end"], "marker": r.get("marker")}
+                  for r in doc.get("reuse", [])],
+        "cited_sources": ex.get("cited_sources", []),
+        "quantities": ex.get("quantities", []),
+        "dates": doc.get("dates", []),
+    }
+
+
+def story_json(row: Any, article_ids: list[str]) -> dict[str, Any]:
+    """One story in report form, from its database row and its articles in corpus order."""
+    al = json.loads(row["alignment"]) if row["alignment"] else {}
+    claims = []
+    for c in al.get("claims", []):
+        claims.append({
+            "id": c["id"], "text": c["text"], "kind": c["kind"], "quantity": c["quantity"],
+            "speaker": c["speaker"],
+            "mentions": [{k: m[k] for k in ("article", "start", "end", "stance", "copied")} for m in c["mentions"]],
+            "outlets": c["outlets"], "independent_origins": c["independent_origins"], "status": c["status"],
+        })
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "articles": article_ids,
+        "article_count": len(article_ids),
+        "independent_origins": row["independent_origins"],
+        "claims": claims,
+        "disputes": al.get("disputes", []),
+        "summary": al.get("summary", []),
+        "summary_claims": al.get("summary_claims", []),
+    }
+
+
+def build_report(ledger: Mapping[str, Any], article_rows: Iterable[Any],
+                 story_rows: Iterable[Any]) -> dict[str, Any]:
+    """The whole report dict for the given ledger, articles and stories."""
+    articles = [article_json(r) for r in article_rows]
+    by_story: dict[str, list[str]] = {}
+    for a in articles:
+        by_story.setdefault(a["story"], []).append(a["id"])
+    stories = [story_json(r, by_story.get(r["id"], [])) for r in story_rows]
+    outlets = {a["outlet"]["name"] for a in articles if a["outlet"]["name"]}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "corpus": {**ledger, "stories": len(stories), "outlets": len(outlets)},
+        "articles": articles,
+        "stories": stories,
+    }
+
+
+def _env() -> jinja2.Environment:
+    loader = jinja2.FunctionLoader(
+        lambda name: (resources.files("parallax") / "templates" / name).read_text(encoding="utf-8"))
+    env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters["pct"] = lambda v: f"{100 * float(v):.0f}%"
+    return env
+
+
+def render_html(report: Mapping[str, Any]) -> str:
+    """One self-contained HTML page (inline CSS, no scripts) for the report."""
+    articles = {a["id"]: a for a in report["articles"]}
+    return _env().get_template("report.html.j2").render(
+        report=report, articles=articles, signal_keys=SIGNAL_KEYS)
+
+
+def write_report(report: Mapping[str, Any], out_dir: Path) -> tuple[Path, Path]:
+    """Write report.json and report.html atomically (temp file, then rename)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = (out_dir / "report.json", out_dir / "report.html")
+    contents = (json.dumps(report, ensure_ascii=False, indent=1), render_html(report))
+    for path, content in zip(paths, contents, strict=True):
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(content, encoding="utf-8")
+        tmp.replace(path)
+    return paths

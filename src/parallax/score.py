@@ -1,0 +1,156 @@
+"""Score: per-article signals, each with the spans that justify it.
+
+Batch API over many articles; each article's signals depend on that article alone. These
+are first versions (the signals issue deepens each one); every score is computed from the
+text by a model or rule documented here, never filled in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .classifiers import load_classifier
+from .loaded import find_loaded_spans, loaded_score
+from .textvec import hasher
+from .types import Evidence, Extraction, Sentence, Signal, Signals
+
+_SHOUT = re.compile(r"^\s*((?:[A-Z]{2,}[!:])+)")
+_TAG = re.compile(r"\[(video|photos?|watch|pics?)\]", re.I)
+# A comment or body sentence above this probability of abuse is listed as evidence.
+HATE_EVIDENCE_MIN = 0.5
+# Body hate is the mean of the three most abusive sentences: one quoted slur in a long report
+# should not make the article hateful, a run of abusive sentences should.
+HATE_TOP_K = 3
+
+
+@dataclass
+class ScoreInput:
+    """What scoring needs to know of an article."""
+
+    id: str
+    title: str
+    text: str
+    sentences: list[Sentence]
+    comments: list[str]
+    extraction: Extraction
+
+
+def score_batch(items: Sequence[ScoreInput]) -> list[Signals]:
+    """Signals for each article, in order."""
+    if not items:
+        return []
+    clickbait = load_classifier("clickbait")
+    hate = load_classifier("hate")
+    subj_threshold = load_classifier("subjectivity").threshold
+    titles = [it.title for it in items]
+    cb = clickbait.predict_proba(titles)
+    body_sents = [s.text for it in items for s in it.sentences]
+    body_hate = hate.predict_proba(body_sents) if body_sents else np.zeros(0)
+    comment_hate = hate.predict_proba([c for it in items for c in it.comments])
+    out: list[Signals] = []
+    pos = cpos = 0
+    for k, it in enumerate(items):
+        n = len(it.sentences)
+        sent_hate = body_hate[pos:pos + n]
+        pos += n
+        body = {
+            "clickbait": _clickbait(it.title, float(cb[k]), clickbait.top_terms(it.title, 3)),
+            "opinion_share": _opinion(it, subj_threshold),
+            "loaded_language": _loaded(it.text),
+            "hate": _hate_body(it.sentences, sent_hate),
+            "sourcing": _sourcing(it, subj_threshold),
+            "headline_support": _headline_support(it.title, it.text),
+        }
+        comments = []
+        for text in it.comments:
+            p = float(comment_hate[cpos])
+            cpos += 1
+            ev = [Evidence(text[:300], f"abusive-language model: {p:.2f}")] if p >= HATE_EVIDENCE_MIN else []
+            comments.append({"hate": Signal(round(p, 4), ev), "loaded_language": _loaded(text)})
+        out.append(Signals(it.id, body, comments))
+    return out
+
+
+def _clickbait(title: str, p: float, terms: list[tuple[str, float]]) -> Signal:
+    ev: list[Evidence] = []
+    m = _SHOUT.match(title)
+    if m:
+        ev.append(Evidence(m.group(1), "headline: shouting prefix"))
+    for tag in _TAG.finditer(title):
+        ev.append(Evidence(tag.group(0), "headline: media teaser tag"))
+    for term, weight in terms:
+        ev.append(Evidence(term, f"headline term typical of clickbait (+{weight:.2f})"))
+    return Signal(round(p, 4), ev, {"model": "clickbait"})
+
+
+def _opinion(it: ScoreInput, threshold: float) -> Signal:
+    probs = it.extraction.subjective
+    if not probs:
+        return Signal(None)
+    flagged = [i for i, p in enumerate(probs) if p >= threshold]
+    ev = [Evidence(it.sentences[i].text, f"opinion sentence (p={probs[i]:.2f})",
+                   it.sentences[i].start, it.sentences[i].end) for i in flagged]
+    return Signal(round(len(flagged) / len(probs), 4), ev, {"sentences": len(probs), "opinion": len(flagged)})
+
+
+def _loaded(text: str) -> Signal:
+    spans = find_loaded_spans(text)
+    ev = [Evidence(s.text, s.technique.replace("_", " "), s.start, s.end) for s in spans]
+    return Signal(round(loaded_score(text, spans), 4), ev)
+
+
+def _hate_body(sentences: list[Sentence], probs: np.ndarray) -> Signal:
+    if len(probs) == 0:
+        return Signal(None)
+    top = np.sort(probs)[::-1][:HATE_TOP_K]
+    ev = [Evidence(sentences[i].text, f"abusive-language model: {probs[i]:.2f}",
+                   sentences[i].start, sentences[i].end)
+          for i in np.argsort(-probs, kind="stable") if probs[i] >= HATE_EVIDENCE_MIN]
+    return Signal(round(float(top.mean()), 4), ev)
+
+
+def _sourcing(it: ScoreInput, threshold: float) -> Signal:
+    """Share of factual sentences attributed to a named source, and who the sources are."""
+    ex = it.extraction
+    attributed = {a.sentence for a in ex.attributions}
+    factual = [i for i, p in enumerate(ex.subjective) if p < threshold] or list(range(len(it.sentences)))
+    if not factual:
+        return Signal(None)
+    share = sum(1 for i in factual if i in attributed) / len(factual)
+    ev = [Evidence(it.sentences[a.sentence].text, f"attributed to {a.speaker} ({a.cue})",
+                   it.sentences[a.sentence].start, it.sentences[a.sentence].end)
+          for a in ex.attributions]
+    details = {
+        "named_sources": sorted({a.speaker for a in ex.attributions}),
+        "cited_outlets": [c.name for c in ex.cited_sources if c.kind == "outlet"],
+        "attributed_sentences": len(attributed),
+        "factual_sentences": len(factual),
+        "links": len(re.findall(r"https?://", it.text)),
+    }
+    return Signal(round(share, 4), ev, details)
+
+
+def _headline_support(title: str, text: str) -> Signal:
+    """Share of the headline's content words that the body also uses.
+
+    A headline whose key words never occur in the body ("Obama Never Did This" over a body
+    without Obama) is not backed by it. Words are compared on a 5-letter prefix so that
+    "defeat"/"defeated" match; stop words do not count.
+    """
+    analyzer = hasher().build_analyzer()
+    head = [w for w in analyzer(title) if len(w) > 1]
+    if not head:
+        return Signal(None)
+    body = {w[:5] for w in analyzer(text)}
+    missing = [w for w in dict.fromkeys(head) if w[:5] not in body]
+    uniq = list(dict.fromkeys(head))
+    # Offsets in evidence point into the body; these words are in the headline, so none.
+    ev = []
+    for w in missing:
+        m = re.search(re.escape(w), title, re.I)
+        ev.append(Evidence(m.group(0) if m else w, "headline word not found in the body"))
+    return Signal(round(1 - len(missing) / len(uniq), 4), ev, {"method": "lexical overlap"})

@@ -1,0 +1,180 @@
+"""The one module that speaks SQL: a SQLite database in WAL mode with numbered migrations.
+
+WAL lets a web UI read while ``analyze`` writes. Every article is committed together with
+its ledger row, so a run killed at any point leaves a consistent database and a re-run
+picks up where it stopped (units already in the ledger are skipped).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import asdict
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .types import Article, Extraction, Rejection, Signals, Story, StoryAlignment
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _migrations() -> list[tuple[int, str]]:
+    folder = resources.files("parallax") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            found.append((int(entry.name.split("_", 1)[0]), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+class Store:
+    """A Parallax database. Use as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: str | Path, readonly: bool = False) -> None:
+        self.path = Path(path)
+        if readonly:
+            uri = f"file:{self.path}?mode=ro"
+            self.db = sqlite3.connect(uri, uri=True, timeout=30)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=30)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL is durable across application crashes (kill -9) in WAL mode; only an OS
+            # crash can lose the last transactions, never corrupt the file.
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.migrate()
+        self.db.row_factory = sqlite3.Row
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- schema -----------------------------------------------------------------------------
+
+    def migrate(self) -> int:
+        """Apply pending numbered migrations; return the schema version."""
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        for number, sql in _migrations():
+            if number > version:
+                with self.db:
+                    self.db.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+                version = number
+        return int(version)
+
+    # --- ledger ------------------------------------------------------------------------------
+
+    def known_units(self) -> set[str]:
+        return {r[0] for r in self.db.execute("SELECT unit_key FROM inputs")}
+
+    def has_article(self, article_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def add_rejection(self, rej: Rejection) -> None:
+        with self.db:
+            self.db.execute(
+                "INSERT OR IGNORE INTO inputs(unit_key, input, status, reason, seen_at) VALUES (?,?,?,?,?)",
+                (rej.unit_key or rej.input, rej.input, "rejected", rej.reason, _now()),
+            )
+
+    def add_duplicate(self, unit_key: str, input_name: str, article_id: str) -> None:
+        with self.db:
+            self.db.execute(
+                "INSERT OR IGNORE INTO inputs(unit_key, input, status, article_id, reason, seen_at) "
+                "VALUES (?,?,?,?,?,?)",
+                (unit_key, input_name, "duplicate", article_id, f"same content as {article_id}", _now()),
+            )
+
+    def add_article(self, article: Article, extraction: Extraction) -> None:
+        """Store an article, its extraction and its ledger row in one transaction."""
+        doc = article.doc
+        document = {
+            "removed": [asdict(r) for r in doc.removed],
+            "comments": doc.comments,
+            "sentences": [asdict(s) for s in article.sentences],
+            "dates": [asdict(d) for d in article.dates],
+            "reuse": doc.reuse,
+        }
+        with self.db:
+            seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()[0]
+            self.db.execute(
+                "INSERT INTO articles(id, seq, input, title, text, outlet, outlet_domain, outlet_evidence, "
+                "url, author, published, published_evidence, document, extraction, added_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (article.id, seq, doc.input, doc.title, doc.text, doc.outlet.name, doc.outlet.domain,
+                 doc.outlet.evidence, doc.url, doc.author, article.published, article.published_evidence,
+                 json.dumps(document, ensure_ascii=False), json.dumps(asdict(extraction), ensure_ascii=False),
+                 _now()),
+            )
+            self.db.execute(
+                "INSERT OR IGNORE INTO inputs(unit_key, input, status, article_id, seen_at) VALUES (?,?,?,?,?)",
+                (doc.unit_key, doc.input, "article", article.id, _now()),
+            )
+
+    def ledger(self) -> dict[str, Any]:
+        """Counts of the input ledger and the list of rejections, in input order."""
+        counts = dict(self.db.execute("SELECT status, COUNT(*) FROM inputs GROUP BY status").fetchall())
+        rejected = [
+            {"input": r["input"], "reason": r["reason"]}
+            for r in self.db.execute(
+                "SELECT input, reason FROM inputs WHERE status='rejected' ORDER BY seen_at, input")
+        ]
+        return {
+            "inputs_seen": sum(counts.values()),
+            "articles": counts.get("article", 0),
+            "duplicates": counts.get("duplicate", 0),
+            "rejected": rejected,
+        }
+
+    # --- articles ---------------------------------------------------------------------------
+
+    def iter_articles(self, where: str = "", params: tuple[Any, ...] = ()) -> Iterator[sqlite3.Row]:
+        yield from self.db.execute(f"SELECT * FROM articles {where} ORDER BY seq", params)
+
+    def article(self, article_id: str) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.db.execute(
+            "SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row
+
+    def articles_without_signals(self) -> list[sqlite3.Row]:
+        return list(self.iter_articles("WHERE signals IS NULL"))
+
+    def set_signals(self, signals: list[Signals]) -> None:
+        with self.db:
+            self.db.executemany(
+                "UPDATE articles SET signals = ? WHERE id = ?",
+                [(json.dumps(asdict(s), ensure_ascii=False), s.article_id) for s in signals],
+            )
+
+    # --- stories ----------------------------------------------------------------------------
+
+    def replace_stories(self, stories: list[Story], alignments: dict[str, StoryAlignment]) -> None:
+        """Replace the story table and article assignments in one transaction."""
+        now = _now()
+        with self.db:
+            self.db.execute("DELETE FROM stories")
+            self.db.executemany(
+                "INSERT INTO stories(id, title, independent_origins, alignment, updated_at) VALUES (?,?,?,?,?)",
+                [(s.id, s.title, s.independent_origins,
+                  json.dumps(asdict(alignments[s.id]), ensure_ascii=False) if s.id in alignments else None,
+                  now) for s in stories],
+            )
+            self.db.executemany(
+                "UPDATE articles SET story_id = ? WHERE id = ?",
+                [(s.id, a) for s in stories for a in s.articles],
+            )
+
+    def stories(self) -> list[sqlite3.Row]:
+        return list(self.db.execute(
+            "SELECT s.*, MIN(a.seq) AS first_seq FROM stories s JOIN articles a ON a.story_id = s.id "
+            "GROUP BY s.id ORDER BY first_seq"))

@@ -1,0 +1,55 @@
+"""The command line: summary, --json, --quiet, and one-line errors for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from parallax.cli import main
+
+
+def test_analyze_prints_summary(raqqa_copy: Path, tmp_path: Path) -> None:
+    res = CliRunner().invoke(main, ["analyze", str(raqqa_copy), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 0, res.output
+    assert "5 inputs: 5 articles, 0 duplicates, 0 rejected · 1 stories" in res.output
+    assert "5 articles" in res.output and "independent origin" in res.output
+    assert "report.html" in res.output
+    assert (tmp_path / "o" / "report.json").exists() and (tmp_path / "o" / "parallax.db").exists()
+
+
+def test_json_to_stdout_and_custom_db(raqqa_copy: Path, tmp_path: Path) -> None:
+    db = tmp_path / "elsewhere.db"
+    res = CliRunner().invoke(main, ["analyze", str(raqqa_copy), "--out", str(tmp_path / "o"),
+                                    "--db", str(db), "--json"])
+    assert res.exit_code == 0
+    report = json.loads(res.output)
+    assert report["corpus"]["articles"] == 5 and db.exists()
+
+
+def test_quiet_prints_nothing(raqqa_copy: Path, tmp_path: Path) -> None:
+    res = CliRunner().invoke(main, ["analyze", str(raqqa_copy), "--out", str(tmp_path / "o"), "--quiet"])
+    assert res.exit_code == 0 and res.output == ""
+
+
+def test_missing_input_is_one_line_error(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "parallax.cli", "analyze", str(tmp_path / "nope")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0
+    assert "no such file or folder" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_bad_field_mapping_is_one_line_error(raqqa_copy: Path) -> None:
+    res = CliRunner().invoke(main, ["analyze", str(raqqa_copy), "--field", "bogus"])
+    assert res.exit_code == 2 and "--field expects ROLE=NAME" in res.output
+
+
+def test_stdin_jsonl(tmp_path: Path) -> None:
+    line = json.dumps({"title": "Port strike ends", "text": "Dock workers returned to work on Friday."})
+    res = CliRunner().invoke(main, ["analyze", "-", "--out", str(tmp_path / "o"), "--json"], input=line + "\n")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["articles"][0]["input"] == "stdin#1"

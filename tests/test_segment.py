@@ -1,0 +1,48 @@
+"""Sentences, offsets and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from parallax.dates import find_dates, first_full_date, normalise_date
+from parallax.segment import article_id, split_sentences
+
+
+def test_sentence_offsets_slice_back() -> None:
+    text = "U.S. officials said on Tuesday that it was over. “We won,” he said.\n\nA new paragraph here"
+    sents = split_sentences(text)
+    assert [s.text for s in sents] == [
+        "U.S. officials said on Tuesday that it was over.", "“We won,” he said.", "A new paragraph here"]
+    for s in sents:
+        assert text[s.start:s.end] == s.text
+
+
+def test_paragraph_break_ends_sentence() -> None:
+    sents = split_sentences("Select the best\n\nThen more")
+    assert len(sents) == 2
+
+
+def test_full_dates() -> None:
+    assert first_full_date("Posted October 17, 2017 by staff") == ("2017-10-17", "October 17, 2017")
+    assert first_full_date("on 17 Oct. 2017") == ("2017-10-17", "17 Oct. 2017")
+    assert first_full_date("2017-10-17T10:00") == ("2017-10-17", "2017-10-17")
+    assert first_full_date("February 30, 2017") is None
+    assert first_full_date("At the end of 2017") is None
+
+
+def test_weekday_resolved_against_known_date() -> None:
+    found = find_dates("Forces said on Tuesday that they had seized it.", dt.date(2017, 10, 19))
+    assert [(d.text, d.value, d.precision) for d in found] == [("Tuesday", "2017-10-17", "weekday")]
+    assert find_dates("on Tuesday", None) == []
+
+
+def test_metadata_dates_normalised() -> None:
+    assert normalise_date("Tue, 17 Oct 2017 10:00:00 GMT") == "2017-10-17"
+    assert normalise_date("2017-10-17T08:00:00Z") == "2017-10-17"
+    assert normalise_date("not a date") is None
+    assert normalise_date(None) is None
+
+
+def test_article_id_is_content_derived() -> None:
+    assert article_id("T", "Body  text") == article_id("T", "body text")
+    assert article_id("T", "Body") != article_id("T", "Other")
