@@ -20,6 +20,7 @@ from importlib.resources import files
 
 __all__ = ["TechniqueSpan", "find_loaded_spans", "loaded_score"]
 
+_NORMALISE = {**{c: c + 32 for c in range(65, 91)}, 0x2019: ord("'")}
 _SENT_BREAK_RE = re.compile(r"\n|(?<=[.!?])[\"'\u201d\u2019)\]]*\s+")
 #: Pseudo-token count added to the denominator of the density so that one hit in a very short
 #: text does not saturate the score.
@@ -41,6 +42,7 @@ class TechniqueSpan:
 class _Lexicon:
     entries: dict[str, tuple[float, str]]
     starts: frozenset[str]
+    firsts: frozenset[str]
     max_n: int
     merge: bool
     expand: frozenset[str]
@@ -59,6 +61,7 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(
         entries=entries,
         starts=starts,
+        firsts=starts | frozenset(g for g in entries if " " not in g),
         max_n=int(raw["max_n"]),
         merge=bool(raw["merge_adjacent"]),
         expand=frozenset(raw.get("sentence_expand_techniques", [])),
@@ -85,27 +88,20 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _tokens(text: str, lex: _Lexicon) -> list[tuple[int, int, str]]:
-    return [
-        (m.start(), m.end(), m.group().lower().replace("\u2019", "'"))
-        for m in lex.token_re.finditer(text)
-    ]
-
-
-def find_loaded_spans(text: str) -> list[TechniqueSpan]:
-    """Return non-overlapping technique spans in ``text``, sorted by start offset.
-
-    Offsets are Python ``str`` indices into ``text``; ``span.weight`` is the smoothed training
-    precision of the matched n-gram (probability that it lies inside a gold technique span).
-    """
+def _detect(text: str) -> tuple[list[TechniqueSpan], int]:
+    """Spans plus the number of word tokens of ``text``."""
     lex = _lexicon()
-    toks = _tokens(text, lex)
-    words = [t[2] for t in toks]
-    entries = lex.entries
+    # ASCII-only lowercasing keeps str length, so offsets in ``low`` are offsets in ``text``.
+    low = text.translate(_NORMALISE)
+    words: list[str] = lex.token_re.findall(low)
+    entries, firsts = lex.entries, lex.firsts
+    offs: list[tuple[int, int]] | None = None
     sents: list[tuple[int, int]] | None = None
     out: list[tuple[int, int, str, float]] = []
-    i, last_tok, n_tok = 0, -2, len(toks)
-    while i < n_tok:
+    last_tok, nxt, n_tok = -2, 0, len(words)
+    for i in [j for j, w in enumerate(words) if w in firsts]:
+        if i < nxt:
+            continue
         hit: tuple[int, tuple[float, str]] | None = None
         top = min(lex.max_n, n_tok - i) if words[i] in lex.starts else 1
         for n in range(top, 0, -1):
@@ -114,10 +110,11 @@ def find_loaded_spans(text: str) -> list[TechniqueSpan]:
                 hit = (n, v)
                 break
         if hit is None:
-            i += 1
             continue
+        if offs is None:
+            offs = [m.span() for m in lex.token_re.finditer(low)]
         n, (w, tech) = hit
-        s, e = toks[i][0], toks[i + n - 1][1]
+        s, e = offs[i][0], offs[i + n - 1][1]
         if tech in lex.expand:
             if sents is None:
                 sents = _sentences(text)
@@ -133,9 +130,19 @@ def find_loaded_spans(text: str) -> list[TechniqueSpan]:
             s, e = min(s, ps), max(e, pe)
             tech, w = (tech, w) if w >= pw else (ptech, pw)
         out.append((s, e, tech, w))
-        last_tok = i + n - 1
-        i += n
-    return [TechniqueSpan(s, e, text[s:e], t, w) for s, e, t, w in out]
+        last_tok = nxt = i + n
+        last_tok -= 1
+    return [TechniqueSpan(s, e, text[s:e], t, w) for s, e, t, w in out], n_tok
+
+
+def find_loaded_spans(text: str) -> list[TechniqueSpan]:
+    """Return non-overlapping technique spans in ``text``, sorted by start offset.
+
+    Offsets are Python ``str`` indices into ``text``; ``span.weight`` is the smoothed training
+    precision of the matched n-gram (probability that it lies inside a gold technique span).
+    Matching is a greedy longest match over lowercased word tokens, left to right.
+    """
+    return _detect(text)[0]
 
 
 def loaded_score(text: str, spans: list[TechniqueSpan] | None = None) -> float:
@@ -152,9 +159,10 @@ def loaded_score(text: str, spans: list[TechniqueSpan] | None = None) -> float:
     """
     lex = _lexicon()
     if spans is None:
-        spans = find_loaded_spans(text)
+        spans, n_tok = _detect(text)
+    else:
+        n_tok = len(lex.token_re.findall(text))
     if not spans:
         return 0.0
-    n_tok = sum(1 for _ in lex.token_re.finditer(text))
     density = 100.0 * sum(s.weight for s in spans) / (n_tok + _LENGTH_PRIOR_TOKENS)
     return float(min(1.0, max(0.0, 1.0 - math.pow(2.0, -density / lex.density_ref))))

@@ -1,0 +1,120 @@
+"""Fast quality gate: metrics of the shipped models and of clustering on development data.
+
+Prints a table, writes bench/results/quality.json, and with --check exits non-zero when a
+metric falls below its floor in bench/baseline.json (CI runs this through
+tests/test_quality_gate.py). Runs in well under a minute on 2 cores.
+
+    python bench/quality.py [--data ../shared/data] [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "scripts")]
+
+from train_classifiers import (  # noqa: E402
+    load_checkworthy,
+    load_davidson,
+    load_hatexplain_val,
+    load_subjectivity,
+    macro_f1,
+    pos_f1,
+    weighted_f1,
+)
+
+from parallax.classifiers import load_classifier  # noqa: E402
+from parallax.cluster import ClusterInput, cluster  # noqa: E402
+
+BASELINE = ROOT / "bench" / "baseline.json"
+RESULTS = ROOT / "bench" / "results" / "quality.json"
+
+
+def bcubed(pred: list[str], gold: list[str]) -> tuple[float, float, float]:
+    """BCubed precision, recall and F1 of a clustering against gold labels."""
+    by_pred: dict[str, set[int]] = defaultdict(set)
+    by_gold: dict[str, set[int]] = defaultdict(set)
+    for i, (p, g) in enumerate(zip(pred, gold, strict=True)):
+        by_pred[p].add(i)
+        by_gold[g].add(i)
+    prec = rec = 0.0
+    for i in range(len(pred)):
+        inter = len(by_pred[pred[i]] & by_gold[gold[i]])
+        prec += inter / len(by_pred[pred[i]])
+        rec += inter / len(by_gold[gold[i]])
+    prec, rec = prec / len(pred), rec / len(pred)
+    return prec, rec, 2 * prec * rec / (prec + rec)
+
+
+def basil_articles(data: Path) -> tuple[list[ClusterInput], list[str]]:
+    """BASIL's 300 articles (title + body) and their gold event ids, in file order."""
+    arts, gold = [], []
+    for path in sorted((data / "basil" / "articles").rglob("*.json")):
+        rec = json.loads(path.read_text(encoding="utf-8"))
+        paras = [p if isinstance(p, str) else " ".join(p) for p in rec["body-paragraphs"]]
+        arts.append(ClusterInput(path.stem, rec["title"], "\n\n".join(paras), rec.get("date")))
+        gold.append(rec["triplet-uuid"])
+    return arts, gold
+
+
+def measure(data: Path) -> dict[str, float]:
+    """All gate metrics, by name."""
+    out: dict[str, float] = {}
+    arts, gold = basil_articles(data)
+    stories = cluster(arts)
+    where = {a: s.id for s in stories for a in s.articles}
+    p, r, f = bcubed([where[a.id] for a in arts], gold)
+    out.update({"basil_bcubed_f1": f, "basil_bcubed_precision": p, "basil_bcubed_recall": r})
+    out["basil_stories"] = float(len(stories))
+
+    subj = load_classifier("subjectivity")
+    split = load_subjectivity(data)["dev_test_en"]
+    out["subjectivity_macro_f1_dev_test"] = macro_f1(split.labels, subj.predict_proba(split.texts), subj.threshold)
+    chk = load_classifier("checkworthy")
+    split = load_checkworthy(data)["dev-test"]
+    out["checkworthy_pos_f1_dev_test"] = pos_f1(split.labels, chk.predict_proba(split.texts), chk.threshold)
+    hate = load_classifier("hate")
+    split = load_davidson(data)["test20"]
+    out["hate_davidson_weighted_f1_test20"] = weighted_f1(split.labels, hate.predict_proba(split.texts),
+                                                          hate.threshold)
+    hx = load_hatexplain_val(data)
+    out["hate_hatexplain_macro_f1_val"] = macro_f1(hx.labels, hate.predict_proba(hx.texts), hate.threshold)
+    return {k: round(float(v), 4) for k, v in out.items()}
+
+
+def check(metrics: dict[str, float], baseline: dict[str, Any]) -> list[str]:
+    """Names and values of metrics below their committed floor."""
+    return [f"{k}: {metrics.get(k, float('nan'))} < floor {floor}"
+            for k, floor in baseline["floors"].items() if not metrics.get(k, -np.inf) >= floor]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--check", action="store_true", help="exit 1 if a metric is below its floor")
+    args = ap.parse_args()
+    metrics = measure(args.data)
+    baseline = json.loads(BASELINE.read_text())
+    print(f"{'metric':40} {'value':>8} {'floor':>8}")
+    for k, v in metrics.items():
+        floor = baseline["floors"].get(k)
+        print(f"{k:40} {v:8.4f} {'' if floor is None else f'{floor:8.4f}'}")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"date": dt.date.today().isoformat(), "metrics": metrics}, indent=1) + "\n")
+    failures = check(metrics, baseline)
+    for line in failures:
+        print("BELOW FLOOR", line)
+    return 1 if args.check and failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
