@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .cluster import average_link
 from .textvec import tfidf
 from .types import Claim, Mention, Quantity, StoryAlignment
 
@@ -25,8 +26,9 @@ from .types import Claim, Mention, Quantity, StoryAlignment
 # Paraphrases across outlets share the names and the figure but little else, so the bar is
 # well below near-duplicate level (0.8+) and above same-topic level (~0.15 in one story).
 SAME_CLAIM_COSINE = 0.45
-# With the same figure (value and unit) much less shared wording is needed.
-SAME_FIGURE_COSINE = 0.15
+# With the same figure (value and unit) much less shared wording is needed; this is also the
+# mean similarity a whole group must keep (average linkage).
+SAME_FIGURE_COSINE = 0.2
 CHECKWORTHY_MIN = 0.5
 SUMMARY_MAX_SENTENCES = 6
 
@@ -43,12 +45,15 @@ class AlignSentence:
     text: str
     speaker: str | None
     checkworthy: float
+    subjective: bool
     quantities: tuple[Quantity, ...]
 
 
 def candidates(sentences: Sequence[AlignSentence]) -> list[AlignSentence]:
-    """Sentences worth comparing: with a figure, a speaker, or check-worthy."""
-    return [s for s in sentences if s.quantities or s.speaker or s.checkworthy >= CHECKWORTHY_MIN]
+    """Sentences worth comparing: with a figure, a speaker, or check-worthy; not opinion or questions."""
+    return [s for s in sentences
+            if (s.quantities or s.speaker or s.checkworthy >= CHECKWORTHY_MIN)
+            and not s.subjective and not s.text.rstrip("”\"' ").endswith("?")]
 
 
 def _figures(s: AlignSentence) -> set[tuple[float, str | None]]:
@@ -65,25 +70,23 @@ def align_story(story_id: str, sentences: Sequence[AlignSentence]) -> StoryAlign
     cands = candidates(sentences)
     if not cands:
         return StoryAlignment(story_id, [], [], [], [])
-    sims = (tfidf([c.text for c in cands]) @ tfidf([c.text for c in cands]).T).toarray()
-    parent = list(range(len(cands)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    matrix = tfidf([c.text for c in cands])
+    sims = (matrix @ matrix.T).toarray()
+    pairs: list[tuple[float, int, int]] = []
     for i in range(len(cands)):
         for j in range(i + 1, len(cands)):
             if cands[i].article == cands[j].article:
                 continue
             same_fig = bool(_figures(cands[i]) & _figures(cands[j]))
             if sims[i, j] >= SAME_CLAIM_COSINE or same_fig and sims[i, j] >= SAME_FIGURE_COSINE:
-                parent[find(j)] = find(i)
+                pairs.append((float(sims[i, j]) + (1.0 if same_fig else 0.0), i, j))
+    # Average linkage keeps a group together only while its members, on average, say the same
+    # thing: one shared "90 percent" cannot pull "oil revenues cut by 90 percent" into the
+    # "90 percent of Raqqa" claim through a chain of pairwise links.
+    roots = average_link(matrix, pairs, SAME_FIGURE_COSINE)
     groups: dict[int, list[int]] = {}
-    for i in range(len(cands)):
-        groups.setdefault(find(i), []).append(i)
+    for i, root in enumerate(roots):
+        groups.setdefault(root, []).append(i)
 
     claims: list[Claim] = []
     for members in groups.values():

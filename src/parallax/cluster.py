@@ -47,7 +47,7 @@ def _lead(a: ClusterInput) -> str:
     return f"{a.title}\n{a.title}\n{a.text[:LEAD_CHARS]}"  # the headline counts twice
 
 
-def _average_link(matrix: sp.csr_matrix, pairs: list[tuple[float, int, int]]) -> list[int]:
+def average_link(matrix: sp.csr_matrix, pairs: list[tuple[float, int, int]], threshold: float) -> list[int]:
     """Merge along candidate pairs, strongest first, while the mean cosine between the two
     groups stays above the threshold (average linkage restricted to candidate pairs).
 
@@ -77,7 +77,7 @@ def _average_link(matrix: sp.csr_matrix, pairs: list[tuple[float, int, int]]) ->
         if ra == rb:
             continue
         mean = float(total(ra).multiply(total(rb)).sum()) / (len(members[ra]) * len(members[rb]))
-        if mean < SIMILARITY_THRESHOLD:
+        if mean < threshold:
             continue
         keep, gone = min(ra, rb), max(ra, rb)  # the earliest article is the root: stable ids
         parent[gone] = keep
@@ -115,7 +115,7 @@ def cluster(articles: Sequence[ClusterInput]) -> list[Story]:
         keep = (block.data >= SIMILARITY_THRESHOLD) & (block.row + lo < block.col)
         pairs.extend(zip(block.data[keep].tolist(), (block.row[keep] + lo).tolist(),
                          block.col[keep].tolist(), strict=True))
-    roots = _average_link(matrix, pairs)
+    roots = average_link(matrix, pairs, SIMILARITY_THRESHOLD)
     groups: dict[int, list[int]] = {}
     for i, root in enumerate(roots):
         groups.setdefault(root, []).append(i)

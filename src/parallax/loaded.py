@@ -41,7 +41,7 @@ class TechniqueSpan:
 @dataclass(frozen=True)
 class _Lexicon:
     entries: dict[str, tuple[float, str]]
-    starts: frozenset[str]
+    prefixes: frozenset[str]
     firsts: frozenset[str]
     max_n: int
     merge: bool
@@ -57,11 +57,13 @@ def _lexicon() -> _Lexicon:
     raw = json.loads(path.read_text(encoding="utf-8"))
     techs: list[str] = raw["techniques"]
     entries = {g: (float(w), techs[int(t)]) for g, (w, t) in raw["entries"].items()}
-    starts = frozenset(g.split(" ", 1)[0] for g in entries if " " in g)
+    prefixes = frozenset(
+        " ".join(parts[:k]) for parts in (g.split(" ") for g in entries) for k in range(1, len(parts))
+    )
     return _Lexicon(
         entries=entries,
-        starts=starts,
-        firsts=starts | frozenset(g for g in entries if " " not in g),
+        prefixes=prefixes,
+        firsts=frozenset(g.split(" ", 1)[0] for g in entries),
         max_n=int(raw["max_n"]),
         merge=bool(raw["merge_adjacent"]),
         expand=frozenset(raw.get("sentence_expand_techniques", [])),
@@ -92,23 +94,29 @@ def _detect(text: str) -> tuple[list[TechniqueSpan], int]:
     """Spans plus the number of word tokens of ``text``."""
     lex = _lexicon()
     # ASCII-only lowercasing keeps str length, so offsets in ``low`` are offsets in ``text``.
-    low = text.translate(_NORMALISE)
+    low = text.lower()
+    if len(low) != len(text):  # a few non-ASCII letters lowercase to 2+ chars
+        low = text.translate(_NORMALISE)
+    low = low.replace("\u2019", "'")
     words: list[str] = lex.token_re.findall(low)
-    entries, firsts = lex.entries, lex.firsts
+    entries, prefixes = lex.entries, lex.prefixes
     offs: list[tuple[int, int]] | None = None
     sents: list[tuple[int, int]] | None = None
     out: list[tuple[int, int, str, float]] = []
     last_tok, nxt, n_tok = -2, 0, len(words)
-    for i in [j for j, w in enumerate(words) if w in firsts]:
+    for i in [j for j, w in enumerate(words) if w in lex.firsts]:
         if i < nxt:
             continue
-        hit: tuple[int, tuple[float, str]] | None = None
-        top = min(lex.max_n, n_tok - i) if words[i] in lex.starts else 1
-        for n in range(top, 0, -1):
-            v = entries.get(words[i] if n == 1 else " ".join(words[i : i + n]))
+        g = words[i]
+        v = entries.get(g)
+        hit = None if v is None else (1, v)
+        k = i + 1
+        while g in prefixes and k < n_tok:  # longest match via the prefix set
+            g = g + " " + words[k]
+            k += 1
+            v = entries.get(g)
             if v is not None:
-                hit = (n, v)
-                break
+                hit = (k - i, v)
         if hit is None:
             continue
         if offs is None:

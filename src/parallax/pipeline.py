@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .align import AlignSentence, align_story
+from .classifiers import load_classifier
 from .clean import clean
 from .cluster import ClusterInput, cluster
 from .extract import extract_batch
@@ -176,6 +177,7 @@ def _extraction_from_json(data: dict[str, Any]) -> Extraction:
 
 def _corpus_stages(store: Store, timer: _Timer) -> None:
     rows = list(store.iter_articles())
+    subj_threshold = load_classifier("subjectivity").threshold
     with timer.stage("cluster"):
         stories = cluster([ClusterInput(r["id"], r["title"], r["text"], r["published"]) for r in rows])
     with timer.stage("align"):
@@ -196,6 +198,7 @@ def _corpus_stages(store: Store, timer: _Timer) -> None:
                         article=aid, outlet=row["outlet"], index=i, start=s["start"], end=s["end"],
                         text=s["text"], speaker=speakers.get(i),
                         checkworthy=ex.checkworthy[i] if i < len(ex.checkworthy) else 0.0,
+                        subjective=i < len(ex.subjective) and ex.subjective[i] >= subj_threshold,
                         quantities=tuple(qty.get(i, ())),
                     ))
             alignments[story.id] = align_story(story.id, sentences)
