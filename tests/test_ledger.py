@@ -76,3 +76,14 @@ def test_script_in_title_is_escaped_in_html(messy_run: Any) -> None:
 
 def test_report_validates(messy_run: Any, schema: dict[str, Any]) -> None:
     jsonschema.validate(json.loads(messy_run.report_json.read_text()), schema)
+
+
+def test_same_file_in_two_folders_counts_twice(tmp_path: Path, raqqa_dir: Path) -> None:
+    for sub in ("a", "b"):
+        (tmp_path / "in" / sub).mkdir(parents=True)
+        shutil.copy(raqqa_dir / "002_b6b6eb2c3090f42d.txt", tmp_path / "in" / sub / "same.txt")
+        (tmp_path / "in" / sub / "empty.txt").write_text("")
+    first = analyze([tmp_path / "in"], out_dir=tmp_path / "out").report["corpus"]
+    assert (first["inputs_seen"], first["articles"], first["duplicates"], len(first["rejected"])) == (4, 1, 1, 2)
+    again = analyze([tmp_path / "in"], out_dir=tmp_path / "out").report["corpus"]
+    assert again == first

@@ -98,7 +98,9 @@ def neutral_title(titles: Sequence[str], sims: np.ndarray | None = None) -> str:
         return ""
     scores = sims.mean(axis=1) if sims is not None and len(titles) > 1 else np.zeros(len(titles))
     # Prefer headlines without shouting or exclamation: they are the least sensational.
-    penalty = np.array([0.5 if _SHOUT.search(t) or "!" in t else 0.0 for t in titles])
+    # Long headlines pack in quotes and spin; a title is easier to read at up to ~14 words.
+    penalty = np.array([(0.5 if _SHOUT.search(t) or "!" in t else 0.0)
+                        + (0.2 if len(t.split()) > 14 else 0.0) for t in titles])
     best = int(np.argmax(scores - penalty))
     return _SHOUT.sub("", titles[best]).strip() or titles[best]
 

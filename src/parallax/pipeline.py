@@ -27,7 +27,18 @@ from .report import build_report, write_report
 from .score import ScoreInput, score_batch
 from .segment import segment
 from .store import Store
-from .types import Article, Attribution, CitedSource, Entity, Extraction, Quantity, Rejection, Sentence, StoryAlignment
+from .types import (
+    Article,
+    Attribution,
+    CitedSource,
+    Entity,
+    Extraction,
+    Quantity,
+    RawDocument,
+    Rejection,
+    Sentence,
+    StoryAlignment,
+)
 
 # Articles per extract batch: big enough for spaCy and the classifiers to amortise overhead,
 # small enough that a kill loses little work and memory stays flat.
@@ -106,6 +117,7 @@ def _ingest_all(
     stdin: IO[bytes] | None,
 ) -> tuple[int, int]:
     known = store.known_units()
+    occurrences: dict[str, int] = defaultdict(int)
     batch: list[Article] = []
     batch_ids: set[str] = set()
     new_articles = new_units = 0
@@ -117,7 +129,12 @@ def _ingest_all(
             break
         if progress:
             progress("unit", 1)
-        if unit.unit_key and unit.unit_key in known:
+        # The same name and bytes read twice in one run (a.txt in two folders) are two input
+        # units: the repeat gets its own key, stable across runs, and becomes a duplicate.
+        occurrences[unit.unit_key] += 1
+        if occurrences[unit.unit_key] > 1:
+            unit = _rekey(unit, f"{unit.unit_key}~{occurrences[unit.unit_key]}")
+        if unit.unit_key in known:
             continue  # seen in an earlier run: already accounted for
         new_units += 1
         known.add(unit.unit_key)
@@ -150,6 +167,13 @@ def _ingest_all(
             batch, batch_ids = [], set()
     new_articles += _flush(store, batch, timer)
     return new_articles, new_units
+
+
+def _rekey(unit: RawDocument | Rejection, key: str) -> RawDocument | Rejection:
+    if isinstance(unit, Rejection):
+        return Rejection(unit.input, unit.reason, key)
+    unit.unit_key = key
+    return unit
 
 
 def _flush(store: Store, batch: list[Article], timer: _Timer) -> int:

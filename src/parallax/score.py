@@ -82,7 +82,7 @@ def _clickbait(title: str, p: float, terms: list[tuple[str, float]]) -> Signal:
         ev.append(Evidence(m.group(1), "headline: shouting prefix"))
     for tag in _TAG.finditer(title):
         ev.append(Evidence(tag.group(0), "headline: media teaser tag"))
-    for term, weight in terms:
+    for term, weight in terms if p >= 0.5 else []:
         ev.append(Evidence(term, f"headline term typical of clickbait (+{weight:.2f})"))
     return Signal(round(p, 4), ev, {"model": "clickbait"})
 
