@@ -13,8 +13,9 @@ alignment issue adds both); ``disputes`` therefore stays empty rather than guess
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -65,8 +66,13 @@ def _claim_id(story: str, mentions: list[Mention]) -> str:
     return "c" + hashlib.sha1(key.encode()).hexdigest()[:11]
 
 
-def align_story(story_id: str, sentences: Sequence[AlignSentence]) -> StoryAlignment:
-    """Group the story's claim candidates into claims with status and a digest."""
+def align_story(story_id: str, sentences: Sequence[AlignSentence],
+                reuse: Mapping[str, Any] | None = None) -> StoryAlignment:
+    """Group the story's claim candidates into claims with status and a digest.
+
+    ``reuse`` (from reuse.story_reuse) tells which articles copy which and which passages
+    they share, so that a claim repeated through a copied passage counts once.
+    """
     cands = candidates(sentences)
     if not cands:
         return StoryAlignment(story_id, [], [], [], [])
@@ -93,25 +99,61 @@ def align_story(story_id: str, sentences: Sequence[AlignSentence]) -> StoryAlign
         arts = {cands[i].article for i in members}
         if len(arts) < 2 and not any(cands[i].checkworthy >= CHECKWORTHY_MIN for i in members):
             continue  # a lone sentence that is not check-worthy is not a claim worth listing
-        claims.append(_make_claim(story_id, [cands[i] for i in members], sims[np.ix_(members, members)]))
+        claims.append(_make_claim(story_id, [cands[i] for i in members], sims[np.ix_(members, members)],
+                                  reuse or {}))
     claims.sort(key=lambda c: (-c.independent_origins, c.mentions[0].article, c.mentions[0].start))
     summary, summary_claims = _digest(claims)
     return StoryAlignment(story_id, claims, [], summary, summary_claims)
 
 
-def _make_claim(story: str, members: list[AlignSentence], sims: np.ndarray) -> Claim:
+def _copied_mentions(members: list[AlignSentence], reuse: Mapping[str, Any]) -> tuple[set[int], int]:
+    """Indices of mentions taken from another mention's article, and the number of origins.
+
+    A mention is copied when its article is a copy of another mention's article, or when it
+    lies in a passage its article shares with another mention's article, over that mention.
+    """
+    copies: Mapping[str, str] = reuse.get("copies", {})
+    parent = list(range(len(members)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    copied: set[int] = set()
+    for i, m in enumerate(members):
+        for j, o in enumerate(members):
+            if i == j or m.article == o.article:
+                if m.article == o.article:
+                    parent[find(i)] = find(j)  # one article stating a claim twice is one origin
+                continue
+            linked = copies.get(m.article) == o.article or any(
+                p["article"] == m.article and p["source"] == o.article
+                and p["start"] < m.end and m.start < p["end"]
+                and p["source_start"] < o.end and o.start < p["source_end"]
+                for p in reuse.get("passages", ()))
+            if linked:
+                copied.add(i)
+                parent[find(i)] = find(j)
+    return copied, len({find(i) for i in range(len(members))})
+
+
+def _make_claim(story: str, members: list[AlignSentence], sims: np.ndarray, reuse: Mapping[str, Any]) -> Claim:
     # Representative wording: the mention closest to all others; ties to the shorter one.
     centrality = sims.mean(axis=1) - 1e-4 * np.array([len(m.text) for m in members])
     rep = members[int(np.argmax(centrality))]
+    members = sorted(members, key=lambda m: (m.article, m.start))
+    copied, origins = _copied_mentions(members, reuse)
     mentions = [
         Mention(
             article=m.article, sentence=m.index, start=m.start, end=m.end,
             # An attributed statement is reported, not asserted, by the article.
             stance="discusses" if m.speaker else "agrees",
+            copied=i in copied,
         )
-        for m in sorted(members, key=lambda m: (m.article, m.start))
+        for i, m in enumerate(members)
     ]
-    origins = len({m.article for m in members})
     outlets = len({m.outlet or m.article for m in members})
     speakers = [m.speaker for m in members if m.speaker]
     shared = set.intersection(*[_figures(m) for m in members]) if all(m.quantities for m in members) else set()

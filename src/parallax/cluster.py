@@ -1,22 +1,31 @@
-"""Cluster: group articles that tell the same story.
+"""Cluster: group articles that tell the same story, incrementally.
 
-First version: TF-IDF cosine over each article's headline and lead (fixed background IDF,
-see textvec), candidate pairs above a threshold merged by average linkage. Deterministic: the same articles in the same
-order give the same stories and ids. The similarity is computed block by block (rows of
-``_BLOCK_ROWS``) so memory stays bounded; the cost is still quadratic in the corpus, which a
-later version replaces with candidate retrieval (ANN over embeddings, entity/time blocking).
+Each article is a TF-IDF vector over its headline and lead (hashed terms, fixed background
+IDF: see textvec), optionally joined by a dense sentence embedding. Articles arrive in corpus
+order; each one joins the existing story with the highest *average* similarity to its
+members (average linkage, computed from the story's summed vector) if that clears a
+threshold, or opens a new story. Nothing is recomputed when articles are added, the same
+articles in the same order give the same stories, and every article lands in a story of its
+own making rather than a catch-all bucket.
+
+Candidate stories come from an inverted index over each article's strongest terms, skipping
+terms so common that they block nothing, and from a time window when dates are known: the
+cost per article depends on the size of its candidate set, not on the corpus.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
+from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
+from .dates import parse_iso
 from .textvec import tfidf
 from .types import Story
 
@@ -24,12 +33,19 @@ from .types import Story
 # and places even when the headline is a teaser ("Insane Footage Shows…"), short enough that
 # background paragraphs do not join unrelated events.
 LEAD_CHARS = 1200
-# Minimum mean cosine (average linkage) between two groups for them to merge, over hashed
-# unigram TF-IDF with background IDF (textvec). Swept 0.10–0.20 on BASIL + the Raqqa sample:
-# 0.18 gave the best BASIL BCubed F1 (0.946; P 0.936, R 0.956) while the five Raqqa articles
-# (pairwise 0.16–0.27) still form one story; at 0.20 Raqqa splits in two.
-SIMILARITY_THRESHOLD = 0.18
-_BLOCK_ROWS = 2048
+# Minimum mean cosine between an article and a story's members to join it. Hashed unigram
+# TF-IDF with background IDF; see bench/clustering.py for the sweep on BASIL and FNC-1.
+SIMILARITY_THRESHOLD = 0.16
+# Terms per article used to look up candidate stories (its highest-weighted ones).
+BLOCKING_TERMS = 15
+# A term found in more stories than this blocks nothing and is skipped for lookup (it still
+# counts in the similarity). Keeps lookups bounded on large corpora.
+MAX_POSTINGS = 2000
+# Candidate stories scored exactly per article, best first by the blocking score.
+MAX_CANDIDATES = 30
+# Articles dated this many days outside a story's date range do not join it. BASIL's event
+# triplets span at most 4 days; a developing story may run for weeks (then it grows day by day).
+MAX_DAY_GAP = 7
 _SHOUT = re.compile(r"^\s*(?:[A-Z]{2,}[!:]\s*)+|\s*\[(?:video|photos?|watch|pics?)\]\s*$", re.I)
 
 
@@ -41,19 +57,152 @@ class ClusterInput:
     title: str
     text: str
     published: str | None = None
+    copy_of: str | None = None  # a near-duplicate joins the story of the article it copies
 
 
-def _lead(a: ClusterInput) -> str:
-    return f"{a.title}\n{a.title}\n{a.text[:LEAD_CHARS]}"  # the headline counts twice
+def lead(title: str, text: str) -> str:
+    """The text that is compared: the headline (counted twice) and the lead."""
+    return f"{title}\n{title}\n{text[:LEAD_CHARS]}"
+
+
+def vectors(items: Sequence[ClusterInput]) -> sp.csr_matrix:
+    """TF-IDF rows of the items' leads (batch; pure per article)."""
+    return tfidf([lead(a.title, a.text) for a in items])
+
+
+@dataclass
+class _StoryState:
+    id: str
+    first: str
+    members: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    total: dict[int, float] = field(default_factory=dict)  # sum of members' TF-IDF vectors
+    lo: dt.date | None = None
+    hi: dt.date | None = None
+
+
+def story_id(first_article_id: str) -> str:
+    """A story is named after its earliest article, so adding articles keeps its id."""
+    return "s" + hashlib.sha1(first_article_id.encode()).hexdigest()[:11]
+
+
+class StoryIndex:
+    """Incremental story clustering state: add articles one by one, read stories any time."""
+
+    def __init__(self, threshold: float = SIMILARITY_THRESHOLD) -> None:
+        self.threshold = threshold
+        self._stories: list[_StoryState] = []
+        self._postings: dict[int, list[int]] = defaultdict(list)
+        self._story_of: dict[str, int] = {}
+        self._by_story_id: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._story_of)
+
+    def story_of(self, article_id: str) -> str | None:
+        k = self._story_of.get(article_id)
+        return None if k is None else self._stories[k].id
+
+    def add(self, item: ClusterInput, idx: np.ndarray, val: np.ndarray, story: str | None = None) -> str:
+        """Assign one article (its TF-IDF vector as term indices and weights) to a story.
+
+        Returns the story id. ``story`` forces the assignment (reloading a stored corpus).
+        """
+        if item.id in self._story_of:
+            return self._stories[self._story_of[item.id]].id
+        day = parse_iso(item.published)
+        k: int | None = None
+        if story is not None:
+            k = self._by_story_id.get(story)
+        elif item.copy_of and item.copy_of in self._story_of:
+            k = self._story_of[item.copy_of]
+        else:
+            k = self._best_story(idx, val, day)
+        if k is None:
+            k = len(self._stories)
+            self._stories.append(_StoryState(story or story_id(item.id), item.id))
+            self._by_story_id[self._stories[k].id] = k
+        self._join(k, item, idx, val, day)
+        return self._stories[k].id
+
+    def _best_story(self, idx: np.ndarray, val: np.ndarray, day: dt.date | None) -> int | None:
+        strongest = np.argsort(-val, kind="stable")[:BLOCKING_TERMS]
+        votes: dict[int, float] = defaultdict(float)
+        for t in strongest:
+            posting = self._postings.get(int(idx[t]))
+            if posting and len(posting) <= MAX_POSTINGS:
+                for k in posting:
+                    votes[k] += float(val[t])
+        best, best_score = None, self.threshold
+        for k in sorted(votes, key=lambda s: (-votes[s], s))[:MAX_CANDIDATES]:
+            st = self._stories[k]
+            if day and st.lo and st.hi and not (
+                    st.lo - dt.timedelta(MAX_DAY_GAP) <= day <= st.hi + dt.timedelta(MAX_DAY_GAP)):
+                continue
+            total = st.total
+            score = sum(total.get(int(i), 0.0) * float(v) for i, v in zip(idx, val, strict=True))
+            score /= len(st.members)
+            if score >= best_score:  # ties go to the earlier story: deterministic
+                best, best_score = k, score + 1e-12
+        return best
+
+    def _join(self, k: int, item: ClusterInput, idx: np.ndarray, val: np.ndarray, day: dt.date | None) -> None:
+        st = self._stories[k]
+        st.members.append(item.id)
+        st.titles.append(item.title)
+        for i, v in zip(idx.tolist(), val.tolist(), strict=True):
+            if i not in st.total:
+                self._postings[i].append(k)
+            st.total[i] = st.total.get(i, 0.0) + v
+        if day:
+            st.lo = min(st.lo, day) if st.lo else day
+            st.hi = max(st.hi, day) if st.hi else day
+        self._story_of[item.id] = k
+
+    def stories(self) -> list[Story]:
+        """All stories, in order of their first article, with neutral titles."""
+        return [Story(id=s.id, title=neutral_title(s.titles), articles=list(s.members),
+                      independent_origins=len(s.members)) for s in self._stories]
+
+
+def neutral_title(titles: Sequence[str]) -> str:
+    """A plain headline of the story: no shouting prefix ("ALERT:"), no "[Video]".
+
+    Prefers headlines without shouting or exclamation marks, of readable length, that share
+    the most words with the story's other headlines (the most central wording).
+    """
+    titles = [t for t in titles if t.strip()]
+    if not titles:
+        return ""
+    words = [set(re.findall(r"\w+", t.lower())) for t in titles]
+
+    def score(i: int) -> float:
+        t = titles[i]
+        shared = sum(len(words[i] & w) / max(1, len(words[i] | w)) for j, w in enumerate(words) if j != i)
+        penalty = (0.5 if _SHOUT.search(t) or "!" in t else 0.0) + (0.2 if len(t.split()) > 14 else 0.0)
+        return shared / max(1, len(titles) - 1) - penalty
+
+    best = max(range(len(titles)), key=lambda i: (score(i), -i))
+    return _SHOUT.sub("", titles[best]).strip() or titles[best]
+
+
+def cluster(articles: Sequence[ClusterInput], threshold: float = SIMILARITY_THRESHOLD) -> list[Story]:
+    """Cluster a whole list at once (in order), as the incremental index would."""
+    index = StoryIndex(threshold)
+    matrix = vectors(articles)
+    for i, a in enumerate(articles):
+        row = matrix[i]
+        index.add(a, row.indices, row.data)
+    return index.stories()
 
 
 def average_link(matrix: sp.csr_matrix, pairs: list[tuple[float, int, int]], threshold: float) -> list[int]:
     """Merge along candidate pairs, strongest first, while the mean cosine between the two
-    groups stays above the threshold (average linkage restricted to candidate pairs).
+    groups stays above ``threshold`` (average linkage restricted to candidate pairs).
 
-    Single linkage chains unrelated events through one shared background paragraph; the
-    mean over all cross pairs does not. With unit vectors, the mean cosine between groups
-    A and B is dot(sum A, sum B) / (|A| |B|), so each test costs one sparse dot product.
+    Single linkage chains unrelated items through one shared detail; the mean over all cross
+    pairs does not. With unit vectors, the mean cosine between groups A and B is
+    dot(sum A, sum B) / (|A| |B|), so each test costs one sparse dot product.
     """
     n = matrix.shape[0]
     parent = list(range(n))
@@ -79,59 +228,9 @@ def average_link(matrix: sp.csr_matrix, pairs: list[tuple[float, int, int]], thr
         mean = float(total(ra).multiply(total(rb)).sum()) / (len(members[ra]) * len(members[rb]))
         if mean < threshold:
             continue
-        keep, gone = min(ra, rb), max(ra, rb)  # the earliest article is the root: stable ids
+        keep, gone = min(ra, rb), max(ra, rb)
         parent[gone] = keep
         members[keep].extend(members.pop(gone))
         sums[keep] = total(keep) + total(gone)
         sums.pop(gone, None)
     return [find(i) for i in range(n)]
-
-
-def story_id(first_article_id: str) -> str:
-    """A story is named after its earliest article, so adding articles keeps its id."""
-    return "s" + hashlib.sha1(first_article_id.encode()).hexdigest()[:11]
-
-
-def neutral_title(titles: Sequence[str], sims: np.ndarray | None = None) -> str:
-    """The most central headline, stripped of shouting prefixes ("ALERT:") and "[Video]"."""
-    if not titles:
-        return ""
-    scores = sims.mean(axis=1) if sims is not None and len(titles) > 1 else np.zeros(len(titles))
-    # Prefer headlines without shouting or exclamation: they are the least sensational.
-    # Long headlines pack in quotes and spin; a title is easier to read at up to ~14 words.
-    penalty = np.array([(0.5 if _SHOUT.search(t) or "!" in t else 0.0)
-                        + (0.2 if len(t.split()) > 14 else 0.0) for t in titles])
-    best = int(np.argmax(scores - penalty))
-    return _SHOUT.sub("", titles[best]).strip() or titles[best]
-
-
-def cluster(articles: Sequence[ClusterInput]) -> list[Story]:
-    """Group articles into stories; every article lands in exactly one story."""
-    n = len(articles)
-    if n == 0:
-        return []
-    matrix = tfidf([_lead(a) for a in articles])
-    pairs: list[tuple[float, int, int]] = []
-    for lo in range(0, n, _BLOCK_ROWS):
-        block = (matrix[lo:lo + _BLOCK_ROWS] @ matrix.T).tocoo()
-        keep = (block.data >= SIMILARITY_THRESHOLD) & (block.row + lo < block.col)
-        pairs.extend(zip(block.data[keep].tolist(), (block.row[keep] + lo).tolist(),
-                         block.col[keep].tolist(), strict=True))
-    roots = average_link(matrix, pairs, SIMILARITY_THRESHOLD)
-    groups: dict[int, list[int]] = {}
-    for i, root in enumerate(roots):
-        groups.setdefault(root, []).append(i)
-    stories = []
-    for root in sorted(groups):
-        members = groups[root]
-        sims = None
-        if len(members) > 1:
-            sub = matrix[members]
-            sims = (sub @ sub.T).toarray()
-        stories.append(Story(
-            id=story_id(articles[root].id),
-            title=neutral_title([articles[i].title for i in members], sims),
-            articles=[articles[i].id for i in members],
-            independent_origins=len(members),
-        ))
-    return stories

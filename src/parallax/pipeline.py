@@ -20,10 +20,11 @@ from typing import IO, Any
 from .align import AlignSentence, align_story
 from .classifiers import load_classifier
 from .clean import clean
-from .cluster import ClusterInput, cluster
+from .cluster import ClusterInput, StoryIndex, vectors
 from .extract import extract_batch
 from .ingest import IngestOptions, iter_inputs
 from .report import build_report, write_report
+from .reuse import NEAR_DUPLICATE_JACCARD, ReuseItem, jaccard, lsh_keys, minhash, shingles, story_reuse, tokens
 from .score import ScoreInput, score_batch
 from .segment import segment
 from .store import Store
@@ -33,6 +34,7 @@ from .types import (
     CitedSource,
     Entity,
     Extraction,
+    Features,
     Quantity,
     RawDocument,
     Rejection,
@@ -94,10 +96,9 @@ def analyze(
         new_articles, new_units = _ingest_all(store, inputs, options, timer, progress, stdin)
         if progress:
             progress("stage:cluster", 0)
-        # Nothing new: stories and claims are what the last run stored, so the database is
-        # left untouched (a re-run on the same inputs changes nothing).
-        if new_articles or not store.stories():
-            _corpus_stages(store, timer)
+        # Only stories that received new articles are re-analysed: a re-run on the same
+        # inputs leaves the database untouched.
+        _corpus_stages(store, timer)
         if progress:
             progress("stage:score", 0)
         _score_pending(store, timer)
@@ -181,10 +182,29 @@ def _flush(store: Store, batch: list[Article], timer: _Timer) -> int:
         return 0
     with timer.stage("extract"):
         extractions = extract_batch(batch)
+        features = features_batch(batch)
     with timer.stage("store"):
-        for article, extraction in zip(batch, extractions, strict=True):
-            store.add_article(article, extraction)
+        for article, extraction, feat in zip(batch, extractions, features, strict=True):
+            keys = lsh_keys(feat.minhash)
+            _mark_near_duplicate(store, feat, keys)
+            store.add_article(article, extraction, feat, keys)
     return len(batch)
+
+
+def features_batch(articles: list[Article]) -> list[Features]:
+    """Lead TF-IDF vector and body MinHash of each article (pure per article)."""
+    rows = vectors([ClusterInput(a.id, a.doc.title, a.doc.text, a.published) for a in articles])
+    return [Features(a.id, rows[i].indices, rows[i].data, minhash(shingles(tokens(a.doc.text))))
+            for i, a in enumerate(articles)]
+
+
+def _mark_near_duplicate(store: Store, feat: Features, keys: list[bytes]) -> None:
+    """Point ``feat.copy_of`` at the earliest stored article this one nearly duplicates."""
+    for other, _, sig in store.lsh_candidates(keys):
+        sim = jaccard(feat.minhash, sig)
+        if sim >= NEAR_DUPLICATE_JACCARD:
+            feat.copy_of, feat.copy_similarity = other, round(sim, 4)
+            return
 
 
 def _extraction_from_json(data: dict[str, Any]) -> Extraction:
@@ -200,17 +220,31 @@ def _extraction_from_json(data: dict[str, Any]) -> Extraction:
 
 
 def _corpus_stages(store: Store, timer: _Timer) -> None:
-    rows = list(store.iter_articles())
+    """Assign new articles to stories, then re-analyse the stories that changed."""
     subj_threshold = load_classifier("subjectivity").threshold
+    rows: dict[str, Any] = {}
+    touched: set[str] = set()
     with timer.stage("cluster"):
-        stories = cluster([ClusterInput(r["id"], r["title"], r["text"], r["published"]) for r in rows])
+        index = StoryIndex()
+        for row, idx, val in store.lead_vectors():
+            rows[row["id"]] = row
+            item = ClusterInput(row["id"], row["title"], "", row["published"], row["copy_of"])
+            sid = index.add(item, idx, val, story=row["story_id"])
+            if row["story_id"] is None:
+                touched.add(sid)
+        stories = [s for s in index.stories() if s.id in touched]
+        reuse: dict[str, dict[str, Any]] = {}
+        for story in stories:
+            reuse[story.id] = story_reuse([
+                ReuseItem(a, rows[a]["text"], rows[a]["seq"], rows[a]["published"], rows[a]["copy_of"])
+                for a in story.articles])
+            story.independent_origins = int(reuse[story.id]["independent_origins"])
     with timer.stage("align"):
-        by_id = {r["id"]: r for r in rows}
         alignments: dict[str, StoryAlignment] = {}
         for story in stories:
             sentences: list[AlignSentence] = []
             for aid in story.articles:
-                row = by_id[aid]
+                row = rows[aid]
                 doc = json.loads(row["document"])
                 ex = _extraction_from_json(json.loads(row["extraction"]))
                 speakers = {a.sentence: a.speaker for a in ex.attributions}
@@ -225,9 +259,9 @@ def _corpus_stages(store: Store, timer: _Timer) -> None:
                         subjective=i < len(ex.subjective) and ex.subjective[i] >= subj_threshold,
                         quantities=tuple(qty.get(i, ())),
                     ))
-            alignments[story.id] = align_story(story.id, sentences)
+            alignments[story.id] = align_story(story.id, sentences, reuse[story.id])
     with timer.stage("store"):
-        store.replace_stories(stories, alignments)
+        store.save_stories(stories, alignments, reuse)
 
 
 def _score_pending(store: Store, timer: _Timer) -> None:

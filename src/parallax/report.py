@@ -75,6 +75,7 @@ def article_json(row: Any) -> dict[str, Any]:
         "signals": {k: _signal(body.get(k), 1.0 if k == "headline_support" else 0.0) for k in SIGNAL_KEYS},
         "reuse": [{"source": r["source"], "start": r["start"], "end": r["end"], "marker": r.get("marker")}
                   for r in doc.get("reuse", [])],
+        "copy_of": row["copy_of"],
         "cited_sources": ex.get("cited_sources", []),
         "quantities": ex.get("quantities", []),
         "dates": doc.get("dates", []),
@@ -109,10 +110,28 @@ def build_report(ledger: Mapping[str, Any], article_rows: Iterable[Any],
                  story_rows: Iterable[Any]) -> dict[str, Any]:
     """The whole report dict for the given ledger, articles and stories."""
     articles = [article_json(r) for r in article_rows]
+    by_id = {a["id"]: a for a in articles}
     by_story: dict[str, list[str]] = {}
     for a in articles:
         by_story.setdefault(a["story"], []).append(a["id"])
-    stories = [story_json(r, by_story.get(r["id"], [])) for r in story_rows]
+    stories = []
+    for r in story_rows:
+        stories.append(story_json(r, by_story.get(r["id"], [])))
+        reuse = json.loads(r["reuse"]) if r["reuse"] else {}
+        for p in reuse.get("passages", []):  # a shared passage is listed on both sides
+            if p["article"] in by_id and p["source"] in by_id:
+                by_id[p["article"]]["reuse"].append(
+                    {"source": p["source"], "start": p["start"], "end": p["end"],
+                     "source_start": p["source_start"], "source_end": p["source_end"], "words": p["words"]})
+                by_id[p["source"]]["reuse"].append(
+                    {"source": p["article"], "start": p["source_start"], "end": p["source_end"],
+                     "source_start": p["start"], "source_end": p["end"], "words": p["words"]})
+        for copy, origin in reuse.get("copies", {}).items():
+            if copy in by_id:
+                by_id[copy]["copy_of"] = origin
+        stories[-1]["origins"] = reuse.get("origins", [[a] for a in stories[-1]["articles"]])
+    for a in articles:
+        a["reuse"].sort(key=lambda x: (x["start"], str(x["source"])))
     outlets = {a["outlet"]["name"] for a in articles if a["outlet"]["name"]}
     return {
         "schema_version": SCHEMA_VERSION,

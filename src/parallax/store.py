@@ -16,7 +16,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .types import Article, Extraction, Rejection, Signals, Story, StoryAlignment
+import numpy as np
+
+from .types import Article, Extraction, Features, Rejection, Signals, Story, StoryAlignment
 
 
 def _now() -> str:
@@ -95,8 +97,9 @@ class Store:
                 (unit_key, input_name, "duplicate", article_id, f"same content as {article_id}", _now()),
             )
 
-    def add_article(self, article: Article, extraction: Extraction) -> None:
-        """Store an article, its extraction and its ledger row in one transaction."""
+    def add_article(self, article: Article, extraction: Extraction, features: Features,
+                    lsh_keys: list[bytes]) -> None:
+        """Store an article, its extraction, features and ledger row in one transaction."""
         doc = article.doc
         document = {
             "removed": [asdict(r) for r in doc.removed],
@@ -109,17 +112,42 @@ class Store:
             seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()[0]
             self.db.execute(
                 "INSERT INTO articles(id, seq, input, title, text, outlet, outlet_domain, outlet_evidence, "
-                "url, author, published, published_evidence, document, extraction, added_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "url, author, published, published_evidence, document, extraction, added_at, copy_of, "
+                "copy_similarity) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (article.id, seq, doc.input, doc.title, doc.text, doc.outlet.name, doc.outlet.domain,
                  doc.outlet.evidence, doc.url, doc.author, article.published, article.published_evidence,
                  json.dumps(document, ensure_ascii=False), json.dumps(asdict(extraction), ensure_ascii=False),
-                 _now()),
+                 _now(), features.copy_of, features.copy_similarity),
             )
+            self.db.execute(
+                "INSERT INTO article_features(article_id, lead_idx, lead_val, minhash) VALUES (?,?,?,?)",
+                (article.id, np.asarray(features.lead_idx, dtype=np.int32).tobytes(),
+                 np.asarray(features.lead_val, dtype=np.float32).tobytes(),
+                 np.asarray(features.minhash, dtype=np.uint32).tobytes()),
+            )
+            self.db.executemany("INSERT INTO lsh_buckets(key, article_id) VALUES (?, ?)",
+                                [(k, article.id) for k in lsh_keys])
             self.db.execute(
                 "INSERT OR IGNORE INTO inputs(unit_key, input, status, article_id, seen_at) VALUES (?,?,?,?,?)",
                 (doc.unit_key, doc.input, "article", article.id, _now()),
             )
+
+    def lsh_candidates(self, keys: list[bytes]) -> list[tuple[str, int, np.ndarray]]:
+        """Articles sharing an LSH bucket with ``keys``: (id, seq, MinHash signature)."""
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        rows = self.db.execute(
+            f"SELECT DISTINCT a.id, a.seq, f.minhash FROM lsh_buckets b JOIN articles a ON a.id = b.article_id "
+            f"JOIN article_features f ON f.article_id = a.id WHERE b.key IN ({marks}) ORDER BY a.seq", keys)
+        return [(r[0], r[1], np.frombuffer(r[2], dtype=np.uint32)) for r in rows]
+
+    def lead_vectors(self) -> Iterator[tuple[sqlite3.Row, np.ndarray, np.ndarray]]:
+        """Every article row (corpus order) with its stored lead vector (indices, values)."""
+        for row in self.db.execute(
+                "SELECT a.*, f.lead_idx, f.lead_val FROM articles a JOIN article_features f "
+                "ON f.article_id = a.id ORDER BY a.seq"):
+            yield row, np.frombuffer(row["lead_idx"], dtype=np.int32), np.frombuffer(row["lead_val"], dtype=np.float32)
 
     def ledger(self) -> dict[str, Any]:
         """Counts of the input ledger and the list of rejections, in input order."""
@@ -158,16 +186,19 @@ class Store:
 
     # --- stories ----------------------------------------------------------------------------
 
-    def replace_stories(self, stories: list[Story], alignments: dict[str, StoryAlignment]) -> None:
-        """Replace the story table and article assignments in one transaction."""
+    def save_stories(self, stories: list[Story], alignments: dict[str, StoryAlignment],
+                     reuse: dict[str, dict[str, Any]]) -> None:
+        """Insert or update the given stories, their articles' assignments, alignment and reuse."""
         now = _now()
         with self.db:
-            self.db.execute("DELETE FROM stories")
             self.db.executemany(
-                "INSERT INTO stories(id, title, independent_origins, alignment, updated_at) VALUES (?,?,?,?,?)",
+                "INSERT INTO stories(id, title, independent_origins, alignment, reuse, updated_at) "
+                "VALUES (?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title=excluded.title, "
+                "independent_origins=excluded.independent_origins, alignment=excluded.alignment, "
+                "reuse=excluded.reuse, updated_at=excluded.updated_at",
                 [(s.id, s.title, s.independent_origins,
                   json.dumps(asdict(alignments[s.id]), ensure_ascii=False) if s.id in alignments else None,
-                  now) for s in stories],
+                  json.dumps(reuse.get(s.id), ensure_ascii=False), now) for s in stories],
             )
             self.db.executemany(
                 "UPDATE articles SET story_id = ? WHERE id = ?",

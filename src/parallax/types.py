@@ -153,6 +153,18 @@ class Extraction:
     checkworthy: list[float]
 
 
+@dataclass
+class Features:
+    """Per-article features for the corpus stages, computed once at ingest."""
+
+    article_id: str
+    lead_idx: Any  # np.ndarray int32: term buckets of the lead's TF-IDF vector
+    lead_val: Any  # np.ndarray float32: their weights
+    minhash: Any  # np.ndarray uint32[128]: MinHash of the body's word shingles
+    copy_of: str | None = None  # earlier article this one nearly duplicates
+    copy_similarity: float | None = None
+
+
 @dataclass(frozen=True)
 class Evidence:
     text: str

@@ -1,0 +1,114 @@
+"""Stories: incremental clustering, near-duplicate reprints, shared passages, origins."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from conftest import AMN, CLICKBAIT, SHARED
+from parallax.cluster import ClusterInput, StoryIndex, cluster, neutral_title, vectors
+from parallax.pipeline import analyze
+from parallax.reuse import jaccard, minhash, shared_passages, shingles, tokens
+
+
+def _reprint(raqqa_dir: Path, dest: Path) -> None:
+    """AMN's article as another site reprints it: new promo line, one sentence reworded."""
+    text = (raqqa_dir / AMN).read_text(encoding="utf-8")
+    text = text.replace("Join our brand new verified AMN Telegram channel and get important news uncensored!",
+                        "Subscribe to our newsletter!")
+    text = text.replace("This is being declared a huge blow to ISIS.", "Analysts call it a huge blow to ISIS.")
+    dest.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def with_reprint(tmp_path_factory: pytest.TempPathFactory, raqqa_dir: Path) -> dict[str, Any]:
+    d = tmp_path_factory.mktemp("reprint")
+    shutil.copytree(raqqa_dir, d / "in")
+    _reprint(raqqa_dir, d / "in" / "zz_reprint.txt")
+    return analyze([d / "in"], out_dir=d / "out").report
+
+
+def test_reprint_is_a_copy_not_an_origin(with_reprint: dict[str, Any]) -> None:
+    by_input = {a["input"]: a for a in with_reprint["articles"]}
+    reprint, amn = by_input["zz_reprint.txt"], by_input[AMN]
+    assert reprint["copy_of"] == amn["id"]
+    [story] = with_reprint["stories"]
+    assert len(story["articles"]) == 6 and story["independent_origins"] == 5
+    assert [amn["id"], reprint["id"]] in story["origins"]
+
+
+def test_shared_passages_listed_on_both_sides_with_offsets(with_reprint: dict[str, Any]) -> None:
+    by_id = {a["id"]: a for a in with_reprint["articles"]}
+    reprint = next(a for a in with_reprint["articles"] if a["input"] == "zz_reprint.txt")
+    links = [r for r in reprint["reuse"] if r["source"] == reprint["copy_of"]]
+    assert links
+    amn = by_id[reprint["copy_of"]]
+    for r in links:
+        assert reprint["text"][r["start"]:r["end"]] == amn["text"][r["source_start"]:r["source_end"]]
+        back = [b for b in amn["reuse"] if b["source"] == reprint["id"] and b["start"] == r["source_start"]]
+        assert back
+
+
+def test_claim_repeated_by_copy_counts_once(with_reprint: dict[str, Any]) -> None:
+    [story] = with_reprint["stories"]
+    copied = [c for c in story["claims"] if any(m.get("copied") for m in c["mentions"])]
+    assert copied
+    for c in copied:
+        assert c["independent_origins"] < len({m["article"] for m in c["mentions"]})
+
+
+def test_marked_reuse_stays(raqqa_by_input: dict[str, Any]) -> None:
+    marked = [r for r in raqqa_by_input[CLICKBAIT]["reuse"] if "Raqqa, ISIS" in str(r["source"])]
+    assert len(marked) == 1
+
+
+def test_passages_and_minhash() -> None:
+    a = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen. Tail words."
+    b = "Lead in. One two three four five six seven eight nine ten eleven twelve thirteen fourteen!"
+    ta, tb = tokens(a), tokens(b)
+    [p] = shared_passages(ta, shingles(ta), tb, shingles(tb))
+    assert a[p.a_start:p.a_end].lower() == b[p.b_start:p.b_end].lower()
+    assert p.words == 14
+    sig = minhash(shingles(ta))
+    assert jaccard(sig, sig) == 1.0 and jaccard(sig, minhash(shingles(tokens("x " * 40)))) < 0.1
+
+
+def test_incremental_equals_batch_and_is_deterministic(raqqa_run: Any) -> None:
+    arts = [ClusterInput(a["id"], a["title"], a["text"], a["published"]) for a in raqqa_run.report["articles"]]
+    rows = vectors(arts)
+    index = StoryIndex()
+    for i, a in enumerate(arts[:2]):
+        index.add(a, rows[i].indices, rows[i].data)
+    first = [s.id for s in index.stories()]
+    for i, a in enumerate(arts[2:], start=2):
+        index.add(a, rows[i].indices, rows[i].data)
+    batch = cluster(arts)
+    assert [s.articles for s in index.stories()] == [s.articles for s in batch] == [s.articles for s in cluster(arts)]
+    assert index.stories()[0].id == first[0]  # a story keeps its id as it grows
+
+
+def test_neutral_title_drops_shouting() -> None:
+    assert neutral_title(["ALERT: Forces take Raqqa", "Forces take Raqqa from ISIS"]) == "Forces take Raqqa from ISIS"
+    assert neutral_title(["OOPS: Militia let ISIS go"]) == "Militia let ISIS go"
+
+
+def test_raqqa_is_one_story_of_its_own_among_basil(raqqa_run: Any) -> None:
+    files = sorted((SHARED / "data" / "basil" / "articles").rglob("*.json"))
+    if not files:
+        pytest.fail("BASIL not found under shared/data")
+    basil = []
+    for f in files:
+        rec = json.loads(f.read_text(encoding="utf-8"))
+        paras = [p if isinstance(p, str) else " ".join(p) for p in rec["body-paragraphs"]]
+        basil.append(ClusterInput(f.stem, rec["title"], "\n\n".join(paras), rec.get("date")))
+    raqqa = [ClusterInput(a["id"], a["title"], a["text"], a["published"]) for a in raqqa_run.report["articles"]]
+    stories = cluster(basil + raqqa)
+    holding = [s for s in stories if set(s.articles) & {a.id for a in raqqa}]
+    assert len(holding) == 1 and sorted(holding[0].articles) == sorted(a.id for a in raqqa)
+    assert len(stories) == len({s.id for s in stories})
+    assert np.isclose(sum(len(s.articles) for s in stories), len(basil) + len(raqqa))
