@@ -90,10 +90,7 @@ def fnc1_records(data: Path) -> Iterator[Record]:
 def basil_records(data: Path) -> Iterator[Record]:
     for path in sorted((data / "basil" / "articles").glob("*/*.json")):
         doc = json.loads(path.read_text(encoding="utf-8"))
-        paragraphs = [
-            " ".join(s.strip() for s in para if s.strip())
-            for para in doc.get("body-paragraphs", [])
-        ]
+        paragraphs = [" ".join(s.strip() for s in para if s.strip()) for para in doc.get("body-paragraphs", [])]
         triplet, _, n = path.stem.rpartition("_")
         source = str(doc.get("source") or "").strip().lower()
         yield {
@@ -149,9 +146,7 @@ def render_html(record: Record) -> str:
         head.append(f'<link rel="canonical" href="{esc(record["url"])}">')
         head.append(f'<meta property="og:url" content="{esc(record["url"])}">')
     if record["published"]:
-        head.append(
-            f'<meta property="article:published_time" content="{esc(record["published"])}">'
-        )
+        head.append(f'<meta property="article:published_time" content="{esc(record["published"])}">')
     paras = [p.strip() for p in re.split(r"\n+", record["text"]) if p.strip()]
     body = "".join(f"<p>{esc(p)}</p>\n" for p in paras)
     h1 = f"<h1>{esc(title)}</h1>\n" if title else ""

@@ -150,9 +150,7 @@ def fmt(value: float | None, spec: str = ".2f") -> str:
 def table(configs: dict[str, dict[str, Any]], cold: dict[str, Any] | None) -> str:
     rows: list[tuple[str, ...]] = [("config", "metric", "seconds", "articles/s", "floor", "ok")]
 
-    def add(
-        a: str, b: str, secs: float | None = None, rate: float | None = None, *rest: str
-    ) -> None:
+    def add(a: str, b: str, secs: float | None = None, rate: float | None = None, *rest: str) -> None:
         rows.append((a, b, fmt(secs, ".3f"), fmt(rate, ".1f"), *rest, "", "")[:6])
 
     for name, s in configs.items():
@@ -176,10 +174,7 @@ def table(configs: dict[str, dict[str, Any]], cold: dict[str, Any] | None) -> st
     widths = [max(len(r[i]) for r in rows) for i in range(6)]
     out = []
     for j, r in enumerate(rows):
-        cells = [
-            c.rjust(w) if i in (2, 3) else c.ljust(w)
-            for i, (c, w) in enumerate(zip(r, widths, strict=True))
-        ]
+        cells = [c.rjust(w) if i in (2, 3) else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))]
         out.append("  ".join(cells).rstrip())
         if j == 0:
             out.append("  ".join("-" * w for w in widths))
@@ -189,9 +184,7 @@ def table(configs: dict[str, dict[str, Any]], cold: dict[str, Any] | None) -> st
 def machine_info() -> dict[str, Any]:
     def git(*args: str) -> str | None:
         try:
-            res = subprocess.run(
-                ["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10
-            )
+            res = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10)
         except (OSError, subprocess.SubprocessError):
             return None
         return res.stdout.strip() if res.returncode == 0 else None

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import IO, Any
 
@@ -89,6 +90,9 @@ def analyze(
     ``progress(event, n)`` is called with ("unit", 1) per input unit read and
     ("stage", 0) at stage changes, for progress bars.
     """
+    missing = [name for name in ("subjectivity", "checkworthy", "clickbait", "hate") if not model_available(name)]
+    if missing:  # fail before any work rather than at the score stage
+        raise RuntimeError(f"model weights missing for {', '.join(missing)}: run scripts/train_classifiers.py")
     out = Path(out_dir) if out_dir is not None else Path("parallax-out")
     db = Path(db_path) if db_path is not None else out / "parallax.db"
     timer = _Timer()
@@ -107,6 +111,12 @@ def analyze(
             paths = write_report(report, out) if write else (None, None)
     counts = {k: (len(v) if isinstance(v, list) else v) for k, v in report["corpus"].items()}
     return AnalyzeResult(counts, timer.seconds, report, paths[0], paths[1], db, new_articles, new_units)
+
+
+def model_available(name: str) -> bool:
+    """Whether the packaged weights of classifier ``name`` are installed."""
+    root = resources.files("parallax") / "data" / "models"
+    return (root / f"{name}.json").is_file() and (root / f"{name}.npz").is_file()
 
 
 def _ingest_all(
