@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-
 from conftest import AMN, CLICKBAIT, SHARED
+
 from parallax.cluster import ClusterInput, StoryIndex, cluster, neutral_title, vectors
 from parallax.pipeline import analyze
 from parallax.reuse import jaccard, minhash, shared_passages, shingles, tokens

@@ -14,12 +14,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import IO, Any
 
 from .align import AlignSentence, align_story
-from .classifiers import load_classifier
+from .classifiers import load_classifier, model_available
 from .clean import clean
 from .cluster import ClusterInput, StoryIndex, vectors
 from .extract import extract_batch
@@ -111,12 +110,6 @@ def analyze(
             paths = write_report(report, out) if write else (None, None)
     counts = {k: (len(v) if isinstance(v, list) else v) for k, v in report["corpus"].items()}
     return AnalyzeResult(counts, timer.seconds, report, paths[0], paths[1], db, new_articles, new_units)
-
-
-def model_available(name: str) -> bool:
-    """Whether the packaged weights of classifier ``name`` are installed."""
-    root = resources.files("parallax") / "data" / "models"
-    return (root / f"{name}.json").is_file() and (root / f"{name}.npz").is_file()
 
 
 def _ingest_all(

@@ -1,0 +1,170 @@
+"""Tests for parallax.classifiers (packaged linear text classifiers)."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction import FeatureHasher
+
+from parallax import classifiers
+from parallax.classifiers import AVAILABLE, TextClassifier, load_classifier
+
+SAMPLE = [
+    "You won't believe what this dog did next",
+    "Senate passes budget bill after lengthy debate",
+    "",
+    "The unemployment rate fell to 3.5 percent in 2019.",
+]
+
+
+@pytest.fixture(scope="module", params=AVAILABLE)
+def clf(request: pytest.FixtureRequest) -> TextClassifier:
+    return load_classifier(request.param)
+
+
+def test_available_names() -> None:
+    assert set(AVAILABLE) == {"subjectivity", "checkworthy", "clickbait", "hate"}
+
+
+def test_unknown_name_raises() -> None:
+    with pytest.raises(KeyError, match="unknown classifier"):
+        load_classifier("sarcasm")
+
+
+def test_loading_is_cached(clf: TextClassifier) -> None:
+    assert load_classifier(clf.name) is clf
+    assert clf.name in AVAILABLE
+    assert 0.0 < clf.threshold < 1.0
+
+
+def test_weight_files_are_plain_arrays() -> None:
+    root = resources.files("parallax") / "data" / "models"
+    names = {entry.name for entry in root.iterdir()}
+    assert not any(n.endswith((".pkl", ".pickle", ".joblib")) for n in names)
+    for name in AVAILABLE:
+        assert f"{name}.json" in names and f"{name}.npz" in names
+        with (root / f"{name}.npz").open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
+            assert all(npz[key].dtype != object for key in npz.files)
+
+
+def test_batch_shape_and_range(clf: TextClassifier) -> None:
+    p = clf.predict_proba(SAMPLE)
+    assert p.shape == (len(SAMPLE),)
+    assert p.dtype == np.float64
+    assert np.all((p >= 0.0) & (p <= 1.0))
+    assert np.all(np.isfinite(p))
+    assert clf.predict_proba([]).shape == (0,)
+    assert clf.predict(SAMPLE).dtype == bool
+
+
+def test_single_string_rejected(clf: TextClassifier) -> None:
+    with pytest.raises(TypeError):
+        clf.predict_proba("a single string")  # type: ignore[arg-type]
+
+
+def test_deterministic_and_batch_independent(clf: TextClassifier) -> None:
+    batch = clf.predict_proba(SAMPLE)
+    again = clf.predict_proba(SAMPLE)
+    one_by_one = np.array([clf.predict_proba([t])[0] for t in SAMPLE])
+    np.testing.assert_array_equal(batch, again)
+    np.testing.assert_allclose(batch, one_by_one, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(clf.predict_proba(SAMPLE[::-1]), batch[::-1], rtol=1e-6)
+
+
+def test_round_trip_arrays(clf: TextClassifier) -> None:
+    rebuilt = classifiers.classifier_from_arrays(clf.meta, classifiers.classifier_to_arrays(clf))
+    np.testing.assert_allclose(
+        rebuilt.predict_proba(SAMPLE), clf.predict_proba(SAMPLE), rtol=1e-5, atol=1e-7
+    )
+
+
+def test_clickbait_sanity() -> None:
+    c = load_classifier("clickbait")
+    bait, news = c.predict_proba(
+        ["You won't believe what happened next", "Senate passes budget bill"]
+    )
+    assert bait > 0.8 > 0.2 > news
+    p = c.predict_proba(
+        ["17 Things Only 90s Kids Will Remember", "Which Disney Princess Are You?",
+         "Germany's parliament approves coalition agreement",
+         "Oil prices fall as OPEC output rises"]
+    )
+    assert min(p[:2]) > max(p[2:])
+
+
+def test_subjectivity_sanity() -> None:
+    c = load_classifier("subjectivity")
+    opinion, fact = c.predict_proba(
+        [
+            "This disgraceful, arrogant government has utterly betrayed every decent "
+            "citizen, and frankly it is a national embarrassment.",
+            "The company reported quarterly revenue of $4.2 billion on Tuesday.",
+        ]
+    )
+    assert opinion > fact + 0.2
+
+
+def test_checkworthy_sanity() -> None:
+    c = load_classifier("checkworthy")
+    claim, chatter = c.predict_proba(
+        [
+            "Unemployment has fallen by 40 percent since I took office, the lowest in 50 years.",
+            "Thank you all very much, it's great to be here tonight.",
+        ]
+    )
+    assert claim > chatter + 0.3
+
+
+def test_hate_sanity() -> None:
+    c = load_classifier("hate")
+    abusive, benign = c.predict_proba(
+        ["shut up you stupid bitch", "the weather in the park was lovely this afternoon"]
+    )
+    assert abusive > 0.8 and benign < 0.5
+
+
+def test_top_terms_are_positive_ngrams_of_text() -> None:
+    c = load_classifier("clickbait")
+    text = "You Won't Believe These 21 Adorable Puppies"
+    terms = c.top_terms(text, k=4)
+    assert 1 <= len(terms) <= 4
+    contribs = [v for _, v in terms]
+    assert all(v > 0 for v in contribs)
+    assert contribs == sorted(contribs, reverse=True)
+    lowered = text.lower()
+    assert all(term in lowered for term, _ in terms)
+    assert c.top_terms("", k=3) == []
+
+
+def test_top_terms_index_matches_vectorizer() -> None:
+    """top_terms hashes n-grams with FeatureHasher; it must agree with HashingVectorizer."""
+    spec = load_classifier("subjectivity").spec
+    hasher = FeatureHasher(
+        n_features=spec.block_size("word"), input_type="string", alternate_sign=False
+    )
+    for word in ["economy", "terrible", "won't", "!"]:
+        vec_idx = classifiers.hashed_counts([word], spec)["word"].indices
+        assert list(vec_idx) == list(hasher.transform([[word]]).indices)
+
+
+def test_headline_cues() -> None:
+    names = classifiers.HEADLINE_FEATURE_NAMES
+    feats = classifiers.headline_features(
+        ["ALERT: Your Cat Is Plotting Something", "[Video] Best goal ever?",
+         "10 Ways To Save Money", "Court rules on appeal"]
+    )
+    row = {n: feats[:, i] for i, n in enumerate(names)}
+    assert row["shouting_prefix"].tolist() == [1, 0, 0, 0]
+    assert row["media_tag"].tolist() == [0, 1, 0, 0]
+    assert row["question_mark"].tolist() == [0, 1, 0, 0]
+    assert row["starts_with_number"].tolist() == [0, 0, 1, 0]
+    assert row["second_person"].tolist() == [1, 0, 0, 0]
+    assert feats[3].sum() == 0
+
+
+def test_normalize_text_placeholders() -> None:
+    out = classifiers.normalize_text("RT @bob: see https://t.co/xyz &amp; <user> it\u2019s")
+    assert "xxuser" in out and "xxurl" in out and "&" in out and "it's" in out
+    assert "@bob" not in out and "http" not in out
