@@ -13,15 +13,15 @@ import argparse
 import datetime as dt
 import json
 import sys
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(ROOT / "scripts")]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "scripts"), str(ROOT / "bench")]
 
+from cluster_gold import basil_articles, bcubed, fnc_articles  # noqa: E402
 from train_classifiers import (  # noqa: E402
     load_checkworthy,
     load_davidson,
@@ -33,37 +33,10 @@ from train_classifiers import (  # noqa: E402
 )
 
 from parallax.classifiers import load_classifier  # noqa: E402
-from parallax.cluster import ClusterInput, cluster  # noqa: E402
+from parallax.cluster import cluster  # noqa: E402
 
 BASELINE = ROOT / "bench" / "baseline.json"
 RESULTS = ROOT / "bench" / "results" / "quality.json"
-
-
-def bcubed(pred: list[str], gold: list[str]) -> tuple[float, float, float]:
-    """BCubed precision, recall and F1 of a clustering against gold labels."""
-    by_pred: dict[str, set[int]] = defaultdict(set)
-    by_gold: dict[str, set[int]] = defaultdict(set)
-    for i, (p, g) in enumerate(zip(pred, gold, strict=True)):
-        by_pred[p].add(i)
-        by_gold[g].add(i)
-    prec = rec = 0.0
-    for i in range(len(pred)):
-        inter = len(by_pred[pred[i]] & by_gold[gold[i]])
-        prec += inter / len(by_pred[pred[i]])
-        rec += inter / len(by_gold[gold[i]])
-    prec, rec = prec / len(pred), rec / len(pred)
-    return prec, rec, 2 * prec * rec / (prec + rec)
-
-
-def basil_articles(data: Path) -> tuple[list[ClusterInput], list[str]]:
-    """BASIL's 300 articles (title + body) and their gold event ids, in file order."""
-    arts, gold = [], []
-    for path in sorted((data / "basil" / "articles").rglob("*.json")):
-        rec = json.loads(path.read_text(encoding="utf-8"))
-        paras = [p if isinstance(p, str) else " ".join(p) for p in rec["body-paragraphs"]]
-        arts.append(ClusterInput(path.stem, rec["title"], "\n\n".join(paras), rec.get("date")))
-        gold.append(rec["triplet-uuid"])
-    return arts, gold
 
 
 def measure(data: Path) -> dict[str, float]:
@@ -75,6 +48,11 @@ def measure(data: Path) -> dict[str, float]:
     p, r, f = bcubed([where[a.id] for a in arts], gold)
     out.update({"basil_bcubed_f1": f, "basil_bcubed_precision": p, "basil_bcubed_recall": r})
     out["basil_stories"] = float(len(stories))
+    arts, gold, _ = fnc_articles(data)
+    stories = cluster(arts)
+    where = {a: s.id for s in stories for a in s.articles}
+    p, r, f = bcubed([where[a.id] for a in arts], gold)
+    out.update({"fnc1_bcubed_f1": f, "fnc1_bcubed_precision": p, "fnc1_bcubed_recall": r})
 
     subj = load_classifier("subjectivity")
     split = load_subjectivity(data)["dev_test_en"]

@@ -87,6 +87,7 @@ def test_incremental_equals_batch_and_is_deterministic(raqqa_run: Any) -> None:
     first = [s.id for s in index.stories()]
     for i, a in enumerate(arts[2:], start=2):
         index.add(a, rows[i].indices, rows[i].data)
+    index.merge()
     batch = cluster(arts)
     assert [s.articles for s in index.stories()] == [s.articles for s in batch] == [s.articles for s in cluster(arts)]
     assert index.stories()[0].id == first[0]  # a story keeps its id as it grows

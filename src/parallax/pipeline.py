@@ -235,6 +235,8 @@ def _corpus_stages(store: Store, timer: _Timer) -> None:
             sid = index.add(item, idx, val, story=row["story_id"])
             if row["story_id"] is None:
                 touched.add(sid)
+        merged = index.merge(touched)
+        touched = {merged.get(s, s) for s in touched}
         stories = [s for s in index.stories() if s.id in touched]
         reuse: dict[str, dict[str, Any]] = {}
         for story in stories:
@@ -264,7 +266,7 @@ def _corpus_stages(store: Store, timer: _Timer) -> None:
                     ))
             alignments[story.id] = align_story(story.id, sentences, reuse[story.id])
     with timer.stage("store"):
-        store.save_stories(stories, alignments, reuse)
+        store.save_stories(stories, alignments, reuse, removed=sorted(merged))
 
 
 def _score_pending(store: Store, timer: _Timer) -> None:

@@ -187,10 +187,11 @@ class Store:
     # --- stories ----------------------------------------------------------------------------
 
     def save_stories(self, stories: list[Story], alignments: dict[str, StoryAlignment],
-                     reuse: dict[str, dict[str, Any]]) -> None:
-        """Insert or update the given stories, their articles' assignments, alignment and reuse."""
+                     reuse: dict[str, dict[str, Any]], removed: list[str] | tuple[str, ...] = ()) -> None:
+        """Insert or update stories (assignments, alignment, reuse); delete merged-away ones."""
         now = _now()
         with self.db:
+            self.db.executemany("DELETE FROM stories WHERE id = ?", [(s,) for s in removed])
             self.db.executemany(
                 "INSERT INTO stories(id, title, independent_origins, alignment, reuse, updated_at) "
                 "VALUES (?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title=excluded.title, "
