@@ -95,3 +95,14 @@ def test_removed_offsets_point_into_clean_text(raqqa_dir: Path) -> None:
         doc = _clean(raqqa_dir, name)
         for r in doc.removed:
             assert r.at is not None and 0 <= r.at <= len(doc.text)
+
+
+def test_mid_article_dateline_marks_wire_copy() -> None:
+    from parallax.clean import marked_reuse
+
+    text = ("Our take on the news today.\n\nWASHINGTON (Reuters) — The Senate passed the bill on Friday.\n\n"
+            "More of the wire story.")
+    [r] = marked_reuse([], text)
+    assert r["source"] == "wire copy (Reuters) datelined WASHINGTON"
+    assert text[int(r["start"]):int(r["end"])].startswith("WASHINGTON (Reuters) — The Senate")
+    assert marked_reuse([], "WASHINGTON — A first-paragraph dateline is the article's own.") == []

@@ -156,7 +156,7 @@ def clean(raw: RawDocument) -> CleanDocument:
         at = starts[index] if index < len(starts) else len(body)
         removed.append(Removed(item.kind, item.text, at))
 
-    reuse = marked_reuse(removed, len(body))
+    reuse = marked_reuse(removed, body)
     meta_pub = normalise_date(published)
     pub_evidence = raw.evidence.get("published", "page metadata") if meta_pub else None
     if not meta_pub:
@@ -183,12 +183,23 @@ def clean(raw: RawDocument) -> CleanDocument:
     )
 
 
-def marked_reuse(removed: list[Removed], text_len: int) -> list[dict[str, object]]:
+# A wire dateline opening a paragraph: "BEIRUT, Lebanon —", "WASHINGTON (Reuters) -".
+_DATELINE = re.compile(
+    r"(?P<place>[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][\w .'’-]{1,30})?)\s*"
+    r"(?:\((?P<agency>[\w .&]{2,30})\))?\s*[—–-]{1,2}\s+\S"
+)  # used with .match(text, pos), which anchors at pos
+_NOT_PLACES = {"UPDATE", "UPDATED", "BREAKING", "EXCLUSIVE", "WATCH", "ANALYSIS", "OPINION", "EDITOR'S NOTE",
+               "EDITOR’S NOTE", "CORRECTION", "LIVE", "VIDEO", "PHOTOS"}
+
+
+def marked_reuse(removed: list[Removed], text: str) -> list[dict[str, object]]:
     """Passages the page itself marks as taken from elsewhere.
 
     "As Originally Reported By" opens a copied passage that runs to the next marker or the end;
-    a "Read More Here: <headline>" after it names the origin.
+    a "Read More Here: <headline>" after it names the origin. A wire dateline at the start of
+    a paragraph other than the first ("BEIRUT, Lebanon — …") opens copied wire text too.
     """
+    text_len = len(text)
     out: list[dict[str, object]] = []
     markers = sorted((r for r in removed if r.at is not None and r.kind in ("source-marker", "read-more")),
                      key=lambda r: r.at or 0)
@@ -202,4 +213,18 @@ def marked_reuse(removed: list[Removed], text_len: int) -> list[dict[str, object
         origin = named or (boilerplate.marker_rest(link.text) if link else "") or "unnamed outside origin"
         if end > start:
             out.append({"source": origin, "start": start, "end": end, "marker": marker.text})
+    pos = text.find("\n\n")
+    while pos != -1:
+        start = pos + 2
+        m = _DATELINE.match(text, start)
+        covered = any(int(str(r["start"])) <= start < int(str(r["end"])) for r in out)
+        if m and not covered and m.group("place").strip().upper() not in _NOT_PLACES:
+            stops = [r.at for r in markers if r.at is not None and r.at > start]
+            end = min(stops, default=text_len)
+            place = m.group("place").strip()
+            source = f"wire copy ({m.group('agency')}) datelined {place}" if m.group("agency") \
+                else f"wire copy datelined {place}"
+            out.append({"source": source, "start": start, "end": end, "marker": m.group(0)[:-1].strip()})
+        pos = text.find("\n\n", start)
+    out.sort(key=lambda r: int(str(r["start"])))
     return out
