@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from .cluster import average_link
+from .groups import DisjointSet
 from .textvec import tfidf
 from .types import Claim, Mention, Quantity, StoryAlignment
 
@@ -113,20 +114,13 @@ def _copied_mentions(members: list[AlignSentence], reuse: Mapping[str, Any]) -> 
     lies in a passage its article shares with another mention's article, over that mention.
     """
     copies: Mapping[str, str] = reuse.get("copies", {})
-    parent = list(range(len(members)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSet(range(len(members)))
     copied: set[int] = set()
     for i, m in enumerate(members):
         for j, o in enumerate(members):
             if i == j or m.article == o.article:
                 if m.article == o.article:
-                    parent[find(i)] = find(j)  # one article stating a claim twice is one origin
+                    sets.union(j, i)  # one article stating a claim twice is one origin
                 continue
             linked = copies.get(m.article) == o.article or any(
                 p["article"] == m.article and p["source"] == o.article
@@ -135,8 +129,8 @@ def _copied_mentions(members: list[AlignSentence], reuse: Mapping[str, Any]) -> 
                 for p in reuse.get("passages", ()))
             if linked:
                 copied.add(i)
-                parent[find(i)] = find(j)
-    return copied, len({find(i) for i in range(len(members))})
+                sets.union(j, i)
+    return copied, len(sets.groups())
 
 
 def _make_claim(story: str, members: list[AlignSentence], sims: np.ndarray, reuse: Mapping[str, Any]) -> Claim:

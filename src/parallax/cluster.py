@@ -26,6 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .dates import parse_iso
+from .groups import DisjointSet
 from .textvec import N_FEATURES, tfidf
 from .types import Story
 
@@ -311,15 +312,9 @@ def average_link(matrix: sp.csr_matrix, pairs: list[tuple[float, int, int]], thr
     dot(sum A, sum B) / (|A| |B|), so each test costs one sparse dot product.
     """
     n = matrix.shape[0]
-    parent = list(range(n))
+    sets = DisjointSet(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     sums: dict[int, sp.csr_matrix] = {}
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
 
     def total(root: int) -> sp.csr_matrix:
         if root not in sums:
@@ -328,15 +323,15 @@ def average_link(matrix: sp.csr_matrix, pairs: list[tuple[float, int, int]], thr
         return sums[root]
 
     for _, a, b in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
-        ra, rb = find(a), find(b)
+        ra, rb = sets.find(a), sets.find(b)
         if ra == rb:
             continue
         mean = float(total(ra).multiply(total(rb)).sum()) / (len(members[ra]) * len(members[rb]))
         if mean < threshold:
             continue
         keep, gone = min(ra, rb), max(ra, rb)
-        parent[gone] = keep
+        sets.union(keep, gone)
         members[keep].extend(members.pop(gone))
         sums[keep] = total(keep) + total(gone)
         sums.pop(gone, None)
-    return [find(i) for i in range(n)]
+    return [sets.find(i) for i in range(n)]

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .groups import DisjointSet
+
 # Eight words in a row are rarely shared by chance ("the Syrian Democratic Forces said on
 # Tuesday" is seven), but any copied sentence shares several such runs.
 SHINGLE = 8
@@ -192,19 +194,10 @@ def story_reuse(items: Sequence[ReuseItem]) -> dict[str, object]:
             share = coverage([(p.b_start, p.b_end) for p in found], len(b.text))
             if share >= COPY_COVERAGE:
                 copies[b.id] = a.id
-    parent = {it.id: it.id for it in items}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets = DisjointSet(it.id for it in sorted(items, key=lambda i: i.order))
     for copy, origin in sorted(copies.items()):
-        parent[find(copy)] = find(origin)
-    groups: dict[str, list[str]] = defaultdict(list)
-    for it in sorted(items, key=lambda i: i.order):
-        groups[find(it.id)].append(it.id)
+        sets.union(origin, copy)
+    groups = sets.groups()
     return {
         "passages": passages,
         "copies": copies,
