@@ -53,3 +53,34 @@ def test_stdin_jsonl(tmp_path: Path) -> None:
     res = CliRunner().invoke(main, ["analyze", "-", "--out", str(tmp_path / "o"), "--json"], input=line + "\n")
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)["articles"][0]["input"] == "stdin#1"
+
+
+def test_classify_adds_label_and_score(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text('id,body\n1,"I think this is the worst, most shameful policy ever."\n'
+                   '2,"The council met on Tuesday to approve the budget."\n', encoding="utf-8")
+    out = tmp_path / "out.csv"
+    res = CliRunner().invoke(main, ["classify", "subjectivity", str(src), "--column", "body", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    import csv
+
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["id"] for r in rows] == ["1", "2"]
+    assert rows[0]["label"] == "subjective" and rows[1]["label"] == "objective"
+    assert float(rows[0]["score"]) > float(rows[1]["score"])
+
+
+def test_classify_missing_column_is_one_line_error(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("id,body\n1,x\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["classify", "hate", str(src)])
+    assert res.exit_code == 2 and "column 'text' not in in.csv" in res.output
+
+
+def test_attribute_prints_speakers(raqqa_dir: Path) -> None:
+    res = CliRunner().invoke(main, ["attribute", str(raqqa_dir / "003_a707947fb3bf9d89.txt")])
+    assert res.exit_code == 0, res.output
+    [article] = json.loads(res.output)
+    speakers = {s["speaker"] for s in article["sentences"] if s["speaker"]}
+    assert {"Talal Salo", "Heather Nauert", "Abdalaziz Alhamza"} <= speakers
+    assert {"name": "CNN", "kind": "outlet"} in article["cited_sources"]

@@ -334,6 +334,23 @@ def classifier_to_arrays(clf: TextClassifier) -> dict[str, np.ndarray]:
     return arrays
 
 
+# Names of the two classes of each task, positive first, for labelled output.
+LABELS: dict[str, tuple[str, str]] = {
+    "subjectivity": ("subjective", "objective"),
+    "checkworthy": ("checkworthy", "not-checkworthy"),
+    "clickbait": ("clickbait", "not-clickbait"),
+    "hate": ("abusive", "not-abusive"),
+}
+
+
+def classify_texts(task: str, texts: Sequence[str]) -> list[tuple[str, float]]:
+    """(label, P(positive)) per text, labelled at the model's tuned threshold."""
+    clf = load_classifier(task)
+    probs = clf.predict_proba(list(texts))
+    pos, neg = LABELS[task]
+    return [(pos if p >= clf.threshold else neg, round(float(p), 4)) for p in probs]
+
+
 def model_available(name: str) -> bool:
     """Whether the packaged weights of classifier ``name`` are installed."""
     root = resources.files("parallax") / "data" / "models"

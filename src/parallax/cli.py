@@ -87,6 +87,82 @@ def analyze(inputs: tuple[str, ...], out_dir: Path, db_path: Path | None, fields
         click.echo(summary(result.report, result.report_html, result.db_path))
 
 
+@main.command()
+@click.argument("task", type=click.Choice(["subjectivity", "checkworthy", "clickbait", "hate"]))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--column", default="text", show_default=True, help="Column holding the text to classify.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Output CSV (default: stdout).")
+def classify(task: str, file: Path, column: str, out_path: Path | None) -> None:
+    """Add `label` and `score` columns for TASK to a CSV file (streamed in batches)."""
+    import csv
+
+    from .classifiers import classify_texts
+
+    csv.field_size_limit(10 * 1024 * 1024)
+    try:
+        src = file.open(encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        _fail(str(exc))
+    with src:
+        reader = csv.DictReader(src)
+        if reader.fieldnames is None or column not in reader.fieldnames:
+            _fail(f"column {column!r} not in {file.name} (columns: {', '.join(reader.fieldnames or [])})")
+        fields = list(reader.fieldnames or []) + [f for f in ("label", "score") if f not in (reader.fieldnames or [])]
+        dest = out_path.open("w", encoding="utf-8", newline="") if out_path else sys.stdout
+        try:
+            writer = csv.DictWriter(dest, fieldnames=fields)
+            writer.writeheader()
+            batch: list[dict[str, str]] = []
+            try:
+                for row in reader:
+                    batch.append(row)
+                    if len(batch) >= 1000:
+                        _write_classified(writer, batch, task, column, classify_texts)
+                        batch = []
+                _write_classified(writer, batch, task, column, classify_texts)
+            except (csv.Error, UnicodeDecodeError) as exc:
+                _fail(f"{file.name} line {reader.line_num}: {exc}")
+        finally:
+            if out_path:
+                dest.close()
+
+
+def _write_classified(writer: Any, rows: list[dict[str, str]], task: str, column: str, fn: Any) -> None:
+    for row, (label, score) in zip(rows, fn(task, [r[column] or "" for r in rows]), strict=True):
+        row["label"], row["score"] = label, f"{score:.4f}"
+        writer.writerow(row)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+def attribute(inputs: tuple[str, ...]) -> None:
+    """Print each article's sentences with their speakers and cues as JSON."""
+    from .pipeline import read_articles
+    from .types import Rejection
+
+    for item in inputs:
+        if item != "-" and not Path(item).exists():
+            _fail(f"no such file or folder: {item}")
+    out: list[dict[str, Any]] = []
+    for result in read_articles(inputs):
+        if isinstance(result, Rejection):
+            out.append({"input": result.input, "rejected": result.reason})
+            continue
+        article, ex = result
+        by_sentence = {a.sentence: a for a in ex.attributions}
+        sentences = []
+        for i, s in enumerate(article.sentences):
+            att = by_sentence.get(i)
+            sentences.append({"start": s.start, "end": s.end, "text": s.text,
+                              "speaker": att.speaker if att else None, "cue": att.cue if att else None,
+                              "cue_span": [att.cue_start, att.cue_end] if att else None})
+        out.append({"input": article.doc.input, "id": article.id, "title": article.doc.title,
+                    "sentences": sentences,
+                    "cited_sources": [{"name": c.name, "kind": c.kind} for c in ex.cited_sources]})
+    click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+
+
 class _Progress:
     """A tqdm bar on stderr counting input units, shown only on a terminal."""
 

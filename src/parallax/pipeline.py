@@ -112,6 +112,25 @@ def analyze(
     return AnalyzeResult(counts, timer.seconds, report, paths[0], paths[1], db, new_articles, new_units)
 
 
+def read_articles(inputs: Iterable[str | Path], options: IngestOptions | None = None,
+                  stdin: IO[bytes] | None = None) -> Iterator[tuple[Article, Extraction] | Rejection]:
+    """Ingest, clean, segment and extract without a database (for ``parallax attribute``)."""
+    batch: list[Article] = []
+    for unit in iter_inputs(inputs, options, stdin):
+        if isinstance(unit, Rejection):
+            yield unit
+            continue
+        doc = clean(unit)
+        if not doc.text.strip():
+            yield Rejection(unit.input, "no article text left after removing boilerplate", unit.unit_key)
+            continue
+        batch.append(segment(doc))
+        if len(batch) >= BATCH_SIZE:
+            yield from zip(batch, extract_batch(batch), strict=True)
+            batch = []
+    yield from zip(batch, extract_batch(batch), strict=True)
+
+
 def _ingest_all(
     store: Store,
     inputs: Iterable[str | Path],
