@@ -87,7 +87,7 @@ def analyze(
     """Analyse inputs into the database and write ``report.json`` and ``report.html``.
 
     ``progress(event, n)`` is called with ("unit", 1) per input unit read and
-    ("stage", 0) at stage changes, for progress bars.
+    ("stage:NAME", 0) when a corpus stage starts, for progress bars.
     """
     missing = [name for name in ("subjectivity", "checkworthy", "clickbait", "hate") if not model_available(name)]
     if missing:  # fail before any work rather than at the score stage
@@ -244,12 +244,10 @@ def _extraction_from_json(data: dict[str, Any]) -> Extraction:
 def _corpus_stages(store: Store, timer: _Timer) -> None:
     """Assign new articles to stories, then re-analyse the stories that changed."""
     subj_threshold = load_classifier("subjectivity").threshold
-    rows: dict[str, Any] = {}
     touched: set[str] = set()
     with timer.stage("cluster"):
         index = StoryIndex()
         for row, idx, val in store.lead_vectors():
-            rows[row["id"]] = row
             item = ClusterInput(row["id"], row["title"], "", row["published"], row["copy_of"])
             sid = index.add(item, idx, val, story=row["story_id"])
             if row["story_id"] is None:
@@ -257,6 +255,7 @@ def _corpus_stages(store: Store, timer: _Timer) -> None:
         merged = index.merge(touched)
         touched = {merged.get(s, s) for s in touched}
         stories = [s for s in index.stories() if s.id in touched]
+        rows = store.articles_by_id([a for s in stories for a in s.articles])
         reuse: dict[str, dict[str, Any]] = {}
         for story in stories:
             reuse[story.id] = story_reuse([

@@ -143,10 +143,10 @@ class Store:
         return [(r[0], r[1], np.frombuffer(r[2], dtype=np.uint32)) for r in rows]
 
     def lead_vectors(self) -> Iterator[tuple[sqlite3.Row, np.ndarray, np.ndarray]]:
-        """Every article row (corpus order) with its stored lead vector (indices, values)."""
+        """Every article's clustering fields (corpus order) with its lead vector (indices, values)."""
         for row in self.db.execute(
-                "SELECT a.*, f.lead_idx, f.lead_val FROM articles a JOIN article_features f "
-                "ON f.article_id = a.id ORDER BY a.seq"):
+                "SELECT a.id, a.seq, a.title, a.published, a.copy_of, a.story_id, f.lead_idx, f.lead_val "
+                "FROM articles a JOIN article_features f ON f.article_id = a.id ORDER BY a.seq"):
             yield row, np.frombuffer(row["lead_idx"], dtype=np.int32), np.frombuffer(row["lead_val"], dtype=np.float32)
 
     def ledger(self) -> dict[str, Any]:
@@ -173,6 +173,15 @@ class Store:
         row: sqlite3.Row | None = self.db.execute(
             "SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
         return row
+
+    def articles_by_id(self, ids: list[str]) -> dict[str, sqlite3.Row]:
+        """Full rows of the given articles."""
+        out: dict[str, sqlite3.Row] = {}
+        for lo in range(0, len(ids), 500):  # SQLite caps the number of bound parameters
+            chunk = ids[lo:lo + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update((r["id"], r) for r in self.db.execute(f"SELECT * FROM articles WHERE id IN ({marks})", chunk))
+        return out
 
     def articles_without_signals(self) -> list[sqlite3.Row]:
         return list(self.iter_articles("WHERE signals IS NULL"))
