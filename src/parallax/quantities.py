@@ -42,8 +42,10 @@ _STOP = {
     "that", "were", "was", "are", "is", "have", "has", "had", "be", "been", "by", "for",
     "with", "as", "since", "this", "these", "those", "their", "its", "it", "they", "we",
     "he", "she", "ago", "later", "earlier", "before", "after", "per", "than", "into",
+    "today", "yesterday", "now", "so", "far", "each", "every", "whom", "more", "less",
 }
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# Dotted acronyms ("U.S.") are one token, so the unit of "one U.S. airstrike" is not "u".
+_TOKEN = re.compile(r"[A-Za-z](?:\.[A-Za-z])+\.?|[A-Za-z][A-Za-z'’-]*")
 _MONTH_BEFORE = re.compile(
     r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.I
 )
@@ -80,7 +82,12 @@ def _unit_after(text: str, pos: int) -> tuple[str | None, int]:
         if gap.strip(" ") or len(toks) >= 3:
             break
         word = m.group(0)
-        if word.lower() in _STOP:
+        # "IS fighters": an all-capitals word is an acronym, not the verb "is".
+        if word.lower() in _STOP and not (word.isupper() and len(word) > 1):
+            break
+        # "270,000 people fled", "1,300 civilians safely assisted": a past tense or an adverb
+        # after the counted noun starts the predicate.
+        if toks and word.lower().endswith(("ed", "ly")) and not word.isupper():
             break
         toks.append(word)
         end = m.end()
@@ -132,5 +139,6 @@ def find_quantities(text: str, sentences: Iterable[Sentence]) -> list[Quantity]:
 def _about(chunk: str, pos: int) -> str:
     """A few words after the number and unit, up to a clause boundary: what it refers to."""
     rest = chunk[pos:]
-    rest = re.split(r"[,;:.”\"()]|\s[–—]\s", rest, maxsplit=1)[0]
+    # Clause ends: punctuation, but not the comma inside "1,873" nor the dots of "S.D.F.".
+    rest = re.split(r",(?!\d)|[;:”\"()]|(?<![A-Z])\.(?=\s|$)|\s[–—]\s", rest, maxsplit=1)[0]
     return " ".join(rest.split()[:8])
