@@ -160,7 +160,7 @@ def predict(doc: dict, nlp) -> dict:
         out["source"].append(src := find_source(sent, att, text, ents, False))
         out["source_ent"].append(find_source(sent, att, text, ents, True))
         rest = rest_pieces(sent, text, [*(src or ()), (att.cue_start, att.cue_end)])
-        quotes = [(sent.start + a, sent.start + b) for a, b in quoted_spans(sent.text)]
+        quotes = [(sent.start + a, sent.start + b) for a, b in quoted_spans(sent.text)[0]]
         out["content"].append(item(text, quotes) if quotes else item(text, rest))
         out["content_rest"].append(item(text, rest))
         out["content_longest"].append(item(text, [max(rest, key=lambda s: s[1] - s[0])]) if rest else None)
@@ -181,7 +181,7 @@ def categorise(doc: dict, rel: dict) -> tuple[str, list[str]]:
     src_text = " ".join(text[a:b] for a, b in src).lower() if src else ""
     if not regex_hit:
         flags.append("cue not in cue list")
-    if sent and regex_hit and any(a <= cue[0] - sent.start < b for a, b in quoted_spans(sent.text)):
+    if sent and regex_hit and any(a <= cue[0] - sent.start < b for a, b in quoted_spans(sent.text)[0]):
         flags.append("cue inside quotation marks")
     if not src:
         flags.append("no explicit source")

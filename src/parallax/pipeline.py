@@ -45,7 +45,8 @@ from .types import (
 # Articles per extract batch: big enough for spaCy and the classifiers to amortise overhead,
 # small enough that a kill loses little work and memory stays flat.
 BATCH_SIZE = 64
-STAGES = ("ingest", "clean", "segment", "extract", "cluster", "align", "score", "report", "store")
+# "reuse" (copies, shared passages, origins) is part of the stories stage but timed apart.
+STAGES = ("ingest", "clean", "segment", "extract", "cluster", "reuse", "align", "score", "report", "store")
 
 
 @dataclass
@@ -255,7 +256,9 @@ def _corpus_stages(store: Store, timer: _Timer) -> None:
         merged = index.merge(touched)
         touched = {merged.get(s, s) for s in touched}
         stories = [s for s in index.stories() if s.id in touched]
+    with timer.stage("store"):
         rows = store.articles_by_id([a for s in stories for a in s.articles])
+    with timer.stage("reuse"):
         reuse: dict[str, dict[str, Any]] = {}
         for story in stories:
             reuse[story.id] = story_reuse([
