@@ -1,10 +1,10 @@
 """Cluster: group articles that tell the same story, incrementally.
 
 Each article is a TF-IDF vector over its headline and lead (hashed terms, fixed background
-IDF: see textvec), optionally joined by a dense sentence embedding. Articles arrive in corpus
-order; each one joins the existing story with the highest *average* similarity to its
-members (average linkage, computed from the story's summed vector) if that clears a
-threshold, or opens a new story. Nothing is recomputed when articles are added, the same
+IDF: see textvec). Articles arrive in corpus order; each one joins the existing story with
+the highest *average* similarity to its members (average linkage, computed from the story's
+summed vector) if that clears a threshold, or opens a new story; a merge pass then joins
+stories that arrival order had split. Nothing is recomputed when articles are added, the same
 articles in the same order give the same stories, and every article lands in a story of its
 own making rather than a catch-all bucket.
 
@@ -48,9 +48,8 @@ BLOCKING_TERMS = 15
 # counts in the similarity). Keeps lookups bounded on large corpora: 500 spent half the time
 # of a 30k-article run counting votes; 300 halves that with the same BCubed on BASIL and FNC-1.
 MAX_POSTINGS = 300
-# Candidate stories scored exactly per article, best first by the blocking score. On BASIL and
-# the throughput corpus the story an article joins is among the top 5 by votes in >99% of
-# cases; 12 leaves room while keeping the exact scoring cheap.
+# Candidate stories scored exactly per article, best first by the blocking votes. FNC-1 BCubed
+# F1: 0.941 with 5, 0.946 with 12, 0.946 with 30 (BASIL 0.978 for all three).
 MAX_CANDIDATES = 12
 # Articles dated this many days outside a story's date range do not join it. BASIL's event
 # triplets span at most 4 days; a developing story may run for weeks (then it grows day by day).
