@@ -21,8 +21,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "scripts"), str(ROOT / "bench")]
 
-from cluster_gold import basil_articles, bcubed, fnc_articles  # noqa: E402
-from train_classifiers import (  # noqa: E402
+from classifier_data import (  # noqa: E402
     load_checkworthy,
     load_davidson,
     load_hatexplain_val,
@@ -31,6 +30,7 @@ from train_classifiers import (  # noqa: E402
     pos_f1,
     weighted_f1,
 )
+from cluster_gold import basil_articles, bcubed, fnc_articles  # noqa: E402
 
 from parallax.classifiers import load_classifier  # noqa: E402
 from parallax.cluster import cluster  # noqa: E402
