@@ -24,7 +24,7 @@ def _signal(sig: Mapping[str, Any] | None, vacuous: float = 0.0) -> dict[str, An
     """Schema form of a signal; a signal with nothing to measure gets its vacuous value.
 
     Example: an article without a headline makes no headline claim the body could fail to
-    back, so headline_support is 1.0; this is stated in ``why`` and ``details``.
+    back, so headline_support is 1.0. Such scores carry ``details.vacuous = true``.
     """
     if not sig:
         return {"score": vacuous, "evidence": [], "details": {"vacuous": True}}
