@@ -42,9 +42,9 @@ from .types import (
     StoryAlignment,
 )
 
-# Articles per extract batch: big enough for spaCy and the classifiers to amortise overhead,
-# small enough that a kill loses little work and memory stays flat.
-BATCH_SIZE = 64
+# Articles per extract batch: big enough for spaCy's worker processes and the classifiers to
+# amortise their start, small enough that a kill loses little work and memory stays flat.
+BATCH_SIZE = 128
 # "reuse" (copies, shared passages, origins) is part of the stories stage but timed apart.
 STAGES = ("ingest", "clean", "segment", "extract", "cluster", "reuse", "align", "score", "report", "store")
 
