@@ -69,3 +69,19 @@ def test_kill_9_mid_run_loses_nothing(tmp_path: Path) -> None:
         ledger = store.ledger()
     assert ledger["inputs_seen"] == 400 == ledger["articles"] + ledger["duplicates"] + len(ledger["rejected"])
     assert ledger["articles"] == 400
+
+
+def test_migration_from_version_1_keeps_data(tmp_path: Path) -> None:
+    from importlib import resources
+
+    first = (resources.files("parallax") / "migrations" / "001_init.sql").read_text(encoding="utf-8")
+    con = sqlite3.connect(tmp_path / "old.db")
+    con.executescript(first + "\nPRAGMA user_version = 1;")
+    con.execute("INSERT INTO inputs(unit_key, input, status, reason, seen_at) VALUES ('k', 'x', 'rejected', 'r', 't')")
+    con.commit()
+    con.close()
+    with Store(tmp_path / "old.db") as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] >= 2
+        assert store.ledger()["rejected"] == [{"input": "x", "reason": "r"}]
+        cols = {r[1] for r in store.db.execute("PRAGMA table_info(articles)")}
+        assert {"copy_of", "copy_similarity"} <= cols

@@ -113,3 +113,45 @@ def test_raqqa_is_one_story_of_its_own_among_basil(raqqa_run: Any) -> None:
     assert len(holding) == 1 and sorted(holding[0].articles) == sorted(a.id for a in raqqa)
     assert len(stories) == len({s.id for s in stories})
     assert np.isclose(sum(len(s.articles) for s in stories), len(basil) + len(raqqa))
+
+
+FLOOD = ClusterInput("a1", "Flooding closes Danube bridge",
+                     "Heavy flooding closed the Danube bridge in Vukovar on Monday as the river rose to record "
+                     "levels, officials said. Traffic was diverted to the north.", "2021-03-01")
+FAMILIES = ClusterInput("b1", "Families leave homes in eastern Croatia",
+                        "Hundreds of families in Vukovar left riverside homes after the Danube rose overnight; "
+                        "schools in the region stayed shut and the army sent boats.", "2021-03-02")
+
+
+def test_merge_pass_joins_what_arrival_order_split() -> None:
+    rows = vectors([FLOOD, FAMILIES])
+    assert 0.16 <= float((rows[0] @ rows[1].T).toarray()[0, 0]) < 0.3  # too weak to join, enough to merge
+    index = StoryIndex()
+    for i, a in enumerate([FLOOD, FAMILIES]):
+        index.add(a, rows[i].indices, rows[i].data)
+    assert len(index.stories()) == 2
+    first, second = index.story_of("a1"), index.story_of("b1")
+    assert index.merge() == {second: first}
+    assert [s.articles for s in index.stories()] == [["a1", "b1"]]
+
+
+def test_merge_respects_the_date_window() -> None:
+    late = ClusterInput(FAMILIES.id, FAMILIES.title, FAMILIES.text, "2021-06-01")
+    rows = vectors([FLOOD, late])
+    index = StoryIndex()
+    for i, a in enumerate([FLOOD, late]):
+        index.add(a, rows[i].indices, rows[i].data)
+    assert index.merge() == {} and len(index.stories()) == 2
+
+
+def test_story_split_by_arrival_is_merged_across_runs(tmp_path: Path) -> None:
+    for i, a in enumerate([FLOOD, FAMILIES]):
+        rec = {"title": a.title, "text": a.text, "published": a.published}
+        (tmp_path / f"{i}.json").write_text(json.dumps(rec), encoding="utf-8")
+    analyze([tmp_path / "0.json"], out_dir=tmp_path / "out")
+    report = analyze([tmp_path / "1.json"], out_dir=tmp_path / "out").report
+    assert report["corpus"]["stories"] == 1 and len(report["stories"][0]["articles"]) == 2
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "out" / "parallax.db") as con:
+        assert con.execute("SELECT COUNT(*) FROM stories").fetchone()[0] == 1
