@@ -84,3 +84,12 @@ def test_attribute_prints_speakers(raqqa_dir: Path) -> None:
     speakers = {s["speaker"] for s in article["sentences"] if s["speaker"]}
     assert {"Talal Salo", "Heather Nauert", "Abdalaziz Alhamza"} <= speakers
     assert {"name": "CNN", "kind": "outlet"} in article["cited_sources"]
+
+
+def test_defined_acronyms_give_one_name() -> None:
+    from parallax.attribution import acronyms, canonical_name
+
+    defined = acronyms("reclaimed by U.S.-backed Syrian Democratic Forces (SDF), an American-backed militia")
+    assert defined == {"SDF": "Syrian Democratic Forces"}
+    assert canonical_name("S.D.F.", defined) == canonical_name("SDF", defined) == "Syrian Democratic Forces"
+    assert canonical_name("Ryan Dillon", defined) == "Ryan Dillon"

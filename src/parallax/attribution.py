@@ -55,6 +55,37 @@ def normalise_speaker(name: str) -> str:
     return name
 
 
+# "Syrian Democratic Forces (SDF)": an article defines its acronyms on first use.
+_DEFINED_ACRONYM = re.compile(
+    r"(?P<full>(?:[A-Z][\w'’-]*\s+)(?:(?:of|for|the|and|[A-Z][\w'’-]*)\s+){0,6}[A-Z][\w'’-]*)\s*"
+    r"\((?P<abbr>[A-Z](?:\.?[A-Z&]){1,8}\.?)[,)]"
+)
+
+
+def acronyms(text: str) -> dict[str, str]:
+    """Acronyms the text defines, undotted: {"SDF": "Syrian Democratic Forces"}.
+
+    The full form is trimmed from the left until its capitalised words' initials spell the
+    acronym, so "U.S.-backed Syrian Democratic Forces (SDF)" maps to "Syrian Democratic Forces".
+    """
+    out: dict[str, str] = {}
+    for m in _DEFINED_ACRONYM.finditer(text):
+        abbr = m.group("abbr").replace(".", "")
+        words = m.group("full").split()
+        for start in range(len(words)):
+            initials = "".join(w[0] for w in words[start:] if w[0].isupper())
+            if initials.upper() == abbr.upper():
+                out.setdefault(abbr, " ".join(words[start:]))
+                break
+    return out
+
+
+def canonical_name(name: str, defined: dict[str, str]) -> str:
+    """One spelling per source: "S.D.F." = "SDF" = "Syrian Democratic Forces" when defined."""
+    undotted = name.replace(".", "") if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]\.?", name) else name
+    return defined.get(undotted, undotted)
+
+
 _OPEN, _CLOSE = "“", "”"
 # How far (characters) a subject may sit before its cue: room for an appositive such as
 # ", a spokesman for the United States military in Baghdad,".
@@ -110,6 +141,7 @@ def _speaker_near(sent: Sentence, cue: re.Match[str], ents: list[Entity],
 def attribute(text: str, sentences: list[Sentence], entities: list[Entity]) -> list[Attribution]:
     """One attribution per attributed sentence, speaker names resolved within the article."""
     full_names = _full_names(entities)
+    defined = acronyms(text)
     out: list[Attribution] = []
     last_speaker: str | None = None
     open_quote_speaker: str | None = None
@@ -125,8 +157,13 @@ def attribute(text: str, sentences: list[Sentence], entities: list[Entity]) -> l
             ent = _speaker_near(sent, cue, ents, quotes)
             if ent is not None:
                 short = normalise_speaker(ent.text)
-                name = full_names.get(short) or full_names.get(short.split()[-1], short)
+                name = canonical_name(full_names.get(short) or full_names.get(short.split()[-1], short), defined)
                 found = Attribution(index, name, cue.group(0).lower(),
+                                    sent.start + cue.start(), sent.start + cue.end())
+                break
+            known = _known_surname(sent.text, cue, full_names)
+            if known:  # "Dillon tweeted" where NER missed "Dillon" but the article named him
+                found = Attribution(index, canonical_name(known, defined), cue.group(0).lower(),
                                     sent.start + cue.start(), sent.start + cue.end())
                 break
             if last_speaker and _PRONOUN_BEFORE.search(sent.text[: cue.start()]):
@@ -142,6 +179,18 @@ def attribute(text: str, sentences: list[Sentence], entities: list[Entity]) -> l
         # A quote opened and not closed in this sentence continues in the next one.
         open_quote_speaker = (found.speaker if found else open_quote_speaker) if inside else None
     return out
+
+
+_NAME_BEFORE = re.compile(r"(?P<name>[A-Z][\w'’-]+)\s+(?:also\s+|then\s+|later\s+)?$")
+_NAME_AFTER = re.compile(r"^\s+(?:[A-Z][\w'’-]+\s+)?(?P<name>[A-Z][\w'’-]+)\b")
+
+
+def _known_surname(text: str, cue: re.Match[str], full_names: dict[str, str]) -> str | None:
+    """Full name of a person already named in the article whose surname stands at the cue."""
+    for m in (_NAME_BEFORE.search(text[: cue.start()]), _NAME_AFTER.match(text[cue.end():])):
+        if m and m.group("name") in full_names:
+            return full_names[m.group("name")]
+    return None
 
 
 def _full_names(entities: list[Entity]) -> dict[str, str]:
@@ -177,7 +226,8 @@ _TO_OUTLET = re.compile(r"\b(?:to|told|on|by|from)\s+(?P<name>(?:the\s+)?[A-Z][\
 def cited_sources(text: str, sentences: list[Sentence], entities: list[Entity],
                   attributions: list[Attribution]) -> list[CitedSource]:
     """Distinct sources an article leans on: speakers, and outlets it names as reporting."""
-    labels = {normalise_speaker(e.text): e.label for e in entities}
+    defined = acronyms(text)
+    labels = {canonical_name(normalise_speaker(e.text), defined): e.label for e in entities}
     surnames = {normalise_speaker(e.text).split()[-1] for e in entities if e.label == "PERSON"}
     labels.update({name: "PERSON" for name in surnames if name in labels})
     seen: dict[str, CitedSource] = {}
@@ -189,11 +239,11 @@ def cited_sources(text: str, sentences: list[Sentence], entities: list[Entity],
         # "…, said Talal Salo … to CNN": the outlet that carried the quote is cited too.
         sent = sentences[att.sentence]
         for m in _TO_OUTLET.finditer(sent.text):
-            name = normalise_speaker(m.group("name"))
+            name = canonical_name(normalise_speaker(m.group("name")), defined)
             if source_kind(name, None) == "outlet":
                 seen.setdefault(name.lower(), CitedSource(name, "outlet"))
     for e in entities:
-        name = normalise_speaker(e.text)
+        name = canonical_name(normalise_speaker(e.text), defined)
         if e.label == "ORG" and source_kind(name, "ORG") == "outlet":
             seen.setdefault(name.lower(), CitedSource(name, "outlet"))
     return sorted(seen.values(), key=lambda c: (c.kind, c.name))
