@@ -19,8 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .cluster import average_link
-from .groups import DisjointSet
+from .groups import DisjointSet, average_link
 from .textvec import tfidf
 from .types import Claim, Mention, Quantity, StoryAlignment
 

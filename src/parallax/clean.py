@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 from . import boilerplate
 from .dates import first_full_date, normalise_date
@@ -192,7 +193,7 @@ _NOT_PLACES = {"UPDATE", "UPDATED", "BREAKING", "EXCLUSIVE", "WATCH", "ANALYSIS"
                "EDITOR’S NOTE", "CORRECTION", "LIVE", "VIDEO", "PHOTOS"}
 
 
-def marked_reuse(removed: list[Removed], text: str) -> list[dict[str, object]]:
+def marked_reuse(removed: list[Removed], text: str) -> list[dict[str, Any]]:
     """Passages the page itself marks as taken from elsewhere.
 
     "As Originally Reported By" opens a copied passage that runs to the next marker or the end;
@@ -200,7 +201,7 @@ def marked_reuse(removed: list[Removed], text: str) -> list[dict[str, object]]:
     a paragraph other than the first ("BEIRUT, Lebanon — …") opens copied wire text too.
     """
     text_len = len(text)
-    out: list[dict[str, object]] = []
+    out: list[dict[str, Any]] = []
     markers = sorted((r for r in removed if r.at is not None and r.kind in ("source-marker", "read-more")),
                      key=lambda r: r.at or 0)
     for i, marker in enumerate(markers):
@@ -217,7 +218,7 @@ def marked_reuse(removed: list[Removed], text: str) -> list[dict[str, object]]:
     while pos != -1:
         start = pos + 2
         m = _DATELINE.match(text, start)
-        covered = any(int(str(r["start"])) <= start < int(str(r["end"])) for r in out)
+        covered = any(r["start"] <= start < r["end"] for r in out)
         if m and not covered and m.group("place").strip().upper() not in _NOT_PLACES:
             stops = [r.at for r in markers if r.at is not None and r.at > start]
             end = min(stops, default=text_len)
@@ -226,5 +227,5 @@ def marked_reuse(removed: list[Removed], text: str) -> list[dict[str, object]]:
                 else f"wire copy datelined {place}"
             out.append({"source": source, "start": start, "end": end, "marker": m.group(0)[:-1].strip()})
         pos = text.find("\n\n", start)
-    out.sort(key=lambda r: int(str(r["start"])))
+    out.sort(key=lambda r: r["start"])
     return out

@@ -1,9 +1,12 @@
-"""Disjoint sets (union-find), shared by clustering, alignment and reuse analysis."""
+"""Grouping: disjoint sets (union-find) and average linkage over candidate pairs."""
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from typing import Generic, TypeVar
+
+import numpy as np
+import scipy.sparse as sp
 
 T = TypeVar("T", bound=Hashable)
 
@@ -34,3 +37,37 @@ class DisjointSet(Generic[T]):
         for x in self.parent:
             out.setdefault(self.find(x), []).append(x)
         return out
+
+
+def average_link(matrix: sp.csr_matrix, pairs: list[tuple[float, int, int]], threshold: float) -> list[int]:
+    """Merge along candidate pairs, strongest first, while the mean cosine between the two
+    groups stays above ``threshold`` (average linkage restricted to candidate pairs).
+
+    Single linkage chains unrelated items through one shared detail; the mean over all cross
+    pairs does not. With unit vectors, the mean cosine between groups A and B is
+    dot(sum A, sum B) / (|A| |B|), so each test costs one sparse dot product.
+    """
+    n = matrix.shape[0]
+    sets: DisjointSet[int] = DisjointSet(range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    sums: dict[int, sp.csr_matrix] = {}
+
+    def total(root: int) -> sp.csr_matrix:
+        if root not in sums:
+            rows = members[root]
+            sums[root] = sp.csr_matrix(np.ones((1, len(rows)), dtype=np.float32)) @ matrix[rows]
+        return sums[root]
+
+    for _, a, b in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
+        ra, rb = sets.find(a), sets.find(b)
+        if ra == rb:
+            continue
+        mean = float(total(ra).multiply(total(rb)).sum()) / (len(members[ra]) * len(members[rb]))
+        if mean < threshold:
+            continue
+        keep, gone = min(ra, rb), max(ra, rb)
+        sets.union(keep, gone)
+        members[keep].extend(members.pop(gone))
+        sums[keep] = total(keep) + total(gone)
+        sums.pop(gone, None)
+    return [sets.find(i) for i in range(n)]

@@ -113,19 +113,30 @@ def analyze(
     return AnalyzeResult(counts, timer.seconds, report, paths[0], paths[1], db, new_articles, new_units)
 
 
+def prepare(unit: RawDocument, timer: _Timer | None = None) -> Article | Rejection:
+    """Clean and segment one input unit (pure; what a worker runs per article)."""
+    timer = timer or _Timer()
+    try:
+        with timer.stage("clean"):
+            doc = clean(unit)
+        if not doc.text.strip():
+            return Rejection(unit.input, "no article text left after removing boilerplate", unit.unit_key)
+        with timer.stage("segment"):
+            return segment(doc)
+    except Exception as exc:  # a parser bug on one odd page must not end the run
+        return Rejection(unit.input, f"could not be processed: {exc!r}", unit.unit_key)
+
+
 def read_articles(inputs: Iterable[str | Path], options: IngestOptions | None = None,
                   stdin: IO[bytes] | None = None) -> Iterator[tuple[Article, Extraction] | Rejection]:
     """Ingest, clean, segment and extract without a database (for ``parallax attribute``)."""
     batch: list[Article] = []
     for unit in iter_inputs(inputs, options, stdin):
-        if isinstance(unit, Rejection):
-            yield unit
+        article = unit if isinstance(unit, Rejection) else prepare(unit)
+        if isinstance(article, Rejection):
+            yield article
             continue
-        doc = clean(unit)
-        if not doc.text.strip():
-            yield Rejection(unit.input, "no article text left after removing boilerplate", unit.unit_key)
-            continue
-        batch.append(segment(doc))
+        batch.append(article)
         if len(batch) >= BATCH_SIZE:
             yield from zip(batch, extract_batch(batch), strict=True)
             batch = []
@@ -166,19 +177,10 @@ def _ingest_all(
             with timer.stage("store"):
                 store.add_rejection(unit)
             continue
-        try:
-            with timer.stage("clean"):
-                doc = clean(unit)
-            if not doc.text.strip():
-                with timer.stage("store"):
-                    store.add_rejection(Rejection(
-                        unit.input, "no article text left after removing boilerplate", unit.unit_key))
-                continue
-            with timer.stage("segment"):
-                article = segment(doc)
-        except Exception as exc:  # a parser bug on one odd page must not end the run
+        article = prepare(unit, timer)
+        if isinstance(article, Rejection):
             with timer.stage("store"):
-                store.add_rejection(Rejection(unit.input, f"could not be processed: {exc!r}", unit.unit_key))
+                store.add_rejection(article)
             continue
         if article.id in batch_ids or store.has_article(article.id):
             with timer.stage("store"):
