@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src")]
 
 from parallax.attribution import _CUE, SPEAKER_LABELS, attribute, quoted_spans  # noqa: E402
+from parallax.extract import map_entities, ner_view  # noqa: E402
 from parallax.nlp import spacy_ner  # noqa: E402
 from parallax.segment import split_sentences  # noqa: E402
 from parallax.types import Entity  # noqa: E402
@@ -151,21 +152,43 @@ def rest_pieces(sent, text: str, holes: list[tuple[int, int]]) -> list[tuple[int
 def predict(doc: dict, nlp) -> dict:
     text = doc["text"]
     sents = split_sentences(text)
-    ents = [Entity(e.start_char, e.end_char, e.text, e.label_) for e in nlp(text).ents]
+    view, pieces = ner_view(sents)  # the sentences extract lets NER read, as in analyze
+    ents = map_entities(nlp(view), pieces)
     atts = attribute(text, sents, ents)
     out: dict = {k: [] for k in ("cue", "source", "source_ent", "content", "content_rest", "content_longest")}
-    for att in atts:
-        sent = sents[att.sentence]
-        out["cue"].append(((att.cue_start, att.cue_end),) if att.cue_end > att.cue_start else None)
-        out["source"].append(src := find_source(sent, att, text, ents, False))
-        out["source_ent"].append(find_source(sent, att, text, ents, True))
-        rest = rest_pieces(sent, text, [*(src or ()), (att.cue_start, att.cue_end)])
-        quotes = [(sent.start + a, sent.start + b) for a, b in quoted_spans(sent.text)[0]]
+    for group in relations(atts):
+        # One relation per quotation: the sentences of a multi-sentence quote share one content item.
+        main = next((a for a in group if a.cue_end > a.cue_start), group[0])
+        sent = sents[main.sentence]
+        out["cue"].append(((main.cue_start, main.cue_end),) if main.cue_end > main.cue_start else None)
+        out["source"].append(src := find_source(sent, main, text, ents, False))
+        out["source_ent"].append(find_source(sent, main, text, ents, True))
+        rest: list[tuple[int, int]] = []
+        quotes: list[tuple[int, int]] = []
+        for att in group:
+            s = sents[att.sentence]
+            holes = [*(src or ()), (main.cue_start, main.cue_end)] if att is main else []
+            rest += rest_pieces(s, text, holes)
+            quotes += [(s.start + a, s.start + b) for a, b in quoted_spans(s.text)[0]]
         out["content"].append(item(text, quotes) if quotes else item(text, rest))
         out["content_rest"].append(item(text, rest))
         out["content_longest"].append(item(text, [max(rest, key=lambda s: s[1] - s[0])]) if rest else None)
     doc.update(sents=sents, ents=ents, atts=atts, pred=out)
     return out
+
+
+def relations(atts: list) -> list[list]:
+    """Attributions grouped into relations: a run of adjacent sentences of one speaker with at
+    most one real cue (the others carried by a quotation that runs on) is one relation."""
+    groups: list[list] = []
+    for att in atts:
+        prev = groups[-1] if groups else None
+        if (prev and att.sentence == prev[-1].sentence + 1 and att.speaker == prev[-1].speaker
+                and (att.cue == "quote-continues" or all(a.cue == "quote-continues" for a in prev))):
+            prev.append(att)
+        else:
+            groups.append([att])
+    return groups
 
 
 def categorise(doc: dict, rel: dict) -> tuple[str, list[str]]:
@@ -229,8 +252,8 @@ def main() -> None:
     missed, n_gold, n_pred, n_continue = [], 0, 0, 0
     for doc in docs:
         pred, gold = predict(doc, nlp), doc["gold"][0]
-        n_gold, n_pred = n_gold + len(gold), n_pred + len(doc["atts"])
-        n_continue += sum(c is None for c in pred["cue"])
+        n_gold, n_pred = n_gold + len(gold), n_pred + len(pred["cue"])
+        n_continue += sum(a.cue == "quote-continues" for a in doc["atts"])
         for key, acc in accs.items():
             tally(pred[key], [g[key.split("_")[0]] for g in gold], doc["text"], acc)
         # Relation: cue, source (+ent) and content (rest) all overlap the same gold relation.
@@ -264,7 +287,7 @@ def main() -> None:
     out = {
         "data": "PolNeAR v1.0.0 dev (networkdynamics/PolNeAR @ c3eee83); first annotation file per article",
         "articles": len(docs), "gold_relations": n_gold, "predictions": n_pred,
-        "quote_continues_predictions": n_continue, "subsampled": bool(args.limit),
+        "quote_continues_sentences": n_continue, "subsampled": bool(args.limit),
         "definitions": DEFINITIONS, "metrics": res,
         "human_agreement": {"articles": sum(bool(d["others"] or d["gold"][1:]) for d in docs),
                             **{r: metrics(a) for r, a in agree.items()}},
@@ -278,8 +301,8 @@ def main() -> None:
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"PolNeAR dev: {len(docs)} articles, {n_gold} gold relations, {n_pred} predictions "
-          f"({n_continue} quote-continues)")
+    print(f"PolNeAR dev: {len(docs)} articles, {n_gold} gold relations, {n_pred} predicted relations "
+          f"({n_continue} sentences joined to one through a running quotation)")
     print(f"{'role':<18}{'exact P/R/F1':>20}{'overlap P/R/F1':>20}{'token P/R/F1':>20}{'pred':>6}{'gold':>6}")
     rows = [(k, res[k]) for k in ("cue", "source", "source_ent", "content", "content_rest", "content_longest")]
     rows += [(f"human {r}", out["human_agreement"][r]) for r in ROLES]

@@ -6,20 +6,23 @@ result for an article depends only on that article (a pure per-article stage).
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections.abc import Sequence
 
-from .attribution import attribute, cited_sources
+from .attribution import attribute, cited_sources, needs_entities
 from .classifiers import load_classifier
 from .nlp import spacy_ner
 from .quantities import find_quantities
-from .types import Article, Entity, Extraction
+from .types import Article, Entity, Extraction, Sentence
 
 # Texts per spaCy minibatch (per worker when parallel).
 _SPACY_BATCH = 16
 # spaCy refuses texts over 1M characters; articles near that are dumps, so entities are read
 # from the first part only.
 _MAX_NER_CHARS = 200_000
+# Between two selected sentences in the text NER reads: a paragraph break, so no entity spans it.
+_JOIN = "\n\n"
 # NER in two processes once a batch is big enough to pay for starting them: 1.5x on 64
 # articles, 1.65x on 128 (11.8 → 18.1 / 19.5 articles/s on this 2-core machine).
 _PARALLEL_MIN_BATCH = 32
@@ -32,20 +35,16 @@ def extract_batch(articles: Sequence[Article]) -> list[Extraction]:
         return []
     nlp = spacy_ner()
     processes = min(2, os.cpu_count() or 1) if len(articles) >= _PARALLEL_MIN_BATCH else 1
-    docs = nlp.pipe((a.doc.text[:_MAX_NER_CHARS] for a in articles), batch_size=_SPACY_BATCH,
-                    n_process=processes)
+    views = [ner_view(a.sentences) for a in articles]
+    docs = nlp.pipe((text for text, _ in views), batch_size=_SPACY_BATCH, n_process=processes)
     all_sents = [s.text for a in articles for s in a.sentences]
     subj = load_classifier("subjectivity").predict_proba(all_sents)
     check = load_classifier("checkworthy").predict_proba(all_sents)
     out: list[Extraction] = []
     pos = 0
-    for article, doc in zip(articles, docs, strict=True):
+    for article, doc, (_, pieces) in zip(articles, docs, views, strict=True):
         text = article.doc.text
-        entities = [
-            Entity(e.start_char, e.end_char, e.text, e.label_)
-            for e in doc.ents
-            if e.label_ in _ENTITY_LABELS
-        ]
+        entities = map_entities(doc, pieces)
         attributions = attribute(text, article.sentences, entities)
         n = len(article.sentences)
         out.append(Extraction(
@@ -58,4 +57,45 @@ def extract_batch(articles: Sequence[Article]) -> list[Extraction]:
             checkworthy=[round(float(p), 4) for p in check[pos:pos + n]],
         ))
         pos += n
+    return out
+
+
+def ner_view(sentences: Sequence[Sentence]) -> tuple[str, list[tuple[int, int, int]]]:
+    """The part of an article NER reads, and where each piece sits in the article text.
+
+    Entities serve attribution and cited sources, so NER reads only sentences where a
+    speaker can be named (a reporting cue, a quotation, an outlet's name): 45 % of the words of
+    news text (measured on 500 articles of the throughput corpus), which more than halves the
+    cost of the slowest model in the pipeline. Pieces are ``(view_start, article_start,
+    length)``.
+    """
+    parts: list[str] = []
+    pieces: list[tuple[int, int, int]] = []
+    pos = 0
+    for sent in sentences:
+        if sent.start >= _MAX_NER_CHARS or not needs_entities(sent.text):
+            continue
+        if parts:
+            pos += len(_JOIN)
+        pieces.append((pos, sent.start, len(sent.text)))
+        parts.append(sent.text)
+        pos += len(sent.text)
+    return _JOIN.join(parts), pieces
+
+
+def map_entities(doc: object, pieces: list[tuple[int, int, int]]) -> list[Entity]:
+    """Entities of the NER view, at their offsets in the article text."""
+    starts = [p[0] for p in pieces]
+    out: list[Entity] = []
+    for e in doc.ents:  # type: ignore[attr-defined]
+        if e.label_ not in _ENTITY_LABELS:
+            continue
+        i = bisect.bisect_right(starts, e.start_char) - 1
+        if i < 0:
+            continue
+        view_start, art_start, length = pieces[i]
+        if e.end_char > view_start + length:  # ran over a join: not one entity of the article
+            continue
+        shift = art_start - view_start
+        out.append(Entity(e.start_char + shift, e.end_char + shift, e.text, e.label_))
     return out

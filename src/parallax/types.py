@@ -132,6 +132,8 @@ class Attribution:
     cue: str
     cue_start: int
     cue_end: int
+    # True when the source is unnamed ("officials said", "one SDF fighter told Ruptly").
+    anonymous: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,70 @@
+"""Who says what in the Raqqa sample: the speakers a careful reader names, sentence by sentence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import AMN, FAR_RIGHT, PARTISAN, SMALL_BLOG
+
+from parallax.attribution import acronyms, attribute, canonical_name, normalise_speaker
+from parallax.segment import split_sentences
+from parallax.types import Entity
+
+
+def _speaker_of(article: dict[str, Any], fragment: str) -> str | None:
+    hits = [s["speaker"] for s in article["sentences"] if fragment in s["text"]]
+    assert hits, f"no sentence contains {fragment!r}"
+    return hits[0]
+
+
+def test_the_six_quoted_people(raqqa_by_input: dict[str, Any]) -> None:
+    blog = raqqa_by_input[SMALL_BLOG]
+    assert _speaker_of(blog, "Major military operations in Raqqa are finished") == "Talal Salo"
+    assert _speaker_of(blog, "suicide bombers may be still hiding") == "Moustapha Bali"
+    assert _speaker_of(blog, "They might disappear from Syria") == "Abdalaziz Alhamza"
+    assert _speaker_of(blog, "The city is in ruins") == "Hassan Mohammad Ali"
+    assert _speaker_of(blog, "Eventually, we would get to the point") == "Heather Nauert"
+    amn = raqqa_by_input[AMN]
+    assert _speaker_of(amn, "control 90 [percent] of Raqqa") == "Ryan Dillon"
+    # A misspelt surname at the cue ("Dillion added") is still Dillon.
+    assert _speaker_of(amn, "Iraqis and Kurds have worked together") == "Ryan Dillon"
+
+
+def test_quotations_over_several_sentences(raqqa_by_input: dict[str, Any]) -> None:
+    blog = raqqa_by_input[SMALL_BLOG]
+    # A quote paragraph with no cue right after Salo's attributed quote is still Salo.
+    assert _speaker_of(blog, "The SDF have taken casualties") == "Talal Salo"
+    # A quote whose cue comes two sentences later ("…,” said Abdalaziz Alhamza") is his from its start.
+    assert _speaker_of(blog, "We don’t consider it a liberation") == "Abdalaziz Alhamza"
+    partisan = raqqa_by_input[PARTISAN]
+    assert _speaker_of(partisan, "Even after Raqqa falls") == "Tom Bowman"
+    assert _speaker_of(partisan, "Non-Muslims were persecuted") == "Ruth Sherlock"
+    # "According to CBS News reporter Holly Williams": the person, not the outlet she works for.
+    assert _speaker_of(partisan, "the battle is won") == "Holly Williams"
+
+
+def test_unnamed_and_passive_sources(raqqa_by_input: dict[str, Any]) -> None:
+    far = raqqa_by_input[FAR_RIGHT]
+    assert _speaker_of(far, "We saw them with our own eyes") == "SDF fighter"
+    assert _speaker_of(far, "about 1,000 injured IS fighters") == "SDF fighter"
+    assert _speaker_of(far, "later said the deal was never a secret") == "Ryan Dillon"
+    names = {c["name"] for c in far["cited_sources"]}
+    assert "SDF fighter" not in names  # unnamed sources are not cited sources
+    assert {"RT", "Ruptly", "BBC"} <= names
+    assert not names & {"Raqqa", "Syria", "Kurdish"}
+
+
+def test_acronyms_and_names() -> None:
+    defined = acronyms("U.S.-backed Syrian Democratic Forces (SDF) and Raqqa Is Being Slaughtered Silently (RBSS) said")
+    assert defined == {"SDF": "Syrian Democratic Forces", "RBSS": "Raqqa Is Being Slaughtered Silently"}
+    assert canonical_name("S.D.F.", defined) == "Syrian Democratic Forces"
+    assert canonical_name("Being Slaughtered Silently", defined) == "Raqqa Is Being Slaughtered Silently"
+    assert normalise_speaker("Army Col. Ryan S. Dillon") == "Ryan Dillon"
+    assert normalise_speaker("the Save the Children organization") == "Save the Children"
+
+
+def test_according_to_takes_the_source_after_it() -> None:
+    text = "Fighters cheered in the streets, according to residents reached by phone."
+    sents = split_sentences(text)
+    atts = attribute(text, sents, [Entity(0, 8, "Fighters", "PERSON")])
+    assert [(a.speaker, a.anonymous) for a in atts] == [("residents", True)]
