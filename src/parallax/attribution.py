@@ -350,6 +350,8 @@ def _known_surname(text: str, cue: re.Match[str], full_names: dict[str, str]) ->
         name = m.group("name")
         if name in full_names:
             return full_names[name]
+        if re.fullmatch(r"[A-Z]{2,6}", name):  # "RBSS also reported": an organisation's acronym
+            return name
         # "Dillion added": a misspelt surname (one letter more, less or changed) of a long name.
         if len(name) >= 5:
             for surname, full in full_names.items():

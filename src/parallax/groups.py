@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Generic, TypeVar
 
 import numpy as np
@@ -39,13 +39,15 @@ class DisjointSet(Generic[T]):
         return out
 
 
-def average_link(matrix: sp.csr_matrix, pairs: list[tuple[float, int, int]], threshold: float) -> list[int]:
+def average_link(matrix: sp.csr_matrix, pairs: list[tuple[float, int, int]], threshold: float,
+                 cannot_link: Callable[[list[int], list[int]], bool] | None = None) -> list[int]:
     """Merge along candidate pairs, strongest first, while the mean cosine between the two
     groups stays above ``threshold`` (average linkage restricted to candidate pairs).
 
     Single linkage chains unrelated items through one shared detail; the mean over all cross
     pairs does not. With unit vectors, the mean cosine between groups A and B is
     dot(sum A, sum B) / (|A| |B|), so each test costs one sparse dot product.
+    ``cannot_link(a, b)`` vetoes a merge of two member lists (conflicting figures).
     """
     n = matrix.shape[0]
     sets: DisjointSet[int] = DisjointSet(range(n))
@@ -63,7 +65,7 @@ def average_link(matrix: sp.csr_matrix, pairs: list[tuple[float, int, int]], thr
         if ra == rb:
             continue
         mean = float(total(ra).multiply(total(rb)).sum()) / (len(members[ra]) * len(members[rb]))
-        if mean < threshold:
+        if mean < threshold or cannot_link is not None and cannot_link(members[ra], members[rb]):
             continue
         keep, gone = min(ra, rb), max(ra, rb)
         sets.union(keep, gone)

@@ -275,14 +275,15 @@ def _corpus_stages(store: Store, timer: _Timer) -> None:
                 row = rows[aid]
                 doc = json.loads(row["document"])
                 ex = _extraction_from_json(json.loads(row["extraction"]))
-                speakers = {a.sentence: a.speaker for a in ex.attributions}
+                speakers = {a.sentence: a for a in ex.attributions}
                 qty: dict[int, list[Quantity]] = defaultdict(list)
                 for q in ex.quantities:
                     qty[q.sentence].append(q)
                 for i, s in enumerate(doc["sentences"]):
                     sentences.append(AlignSentence(
                         article=aid, outlet=row["outlet"], index=i, start=s["start"], end=s["end"],
-                        text=s["text"], speaker=speakers.get(i),
+                        text=s["text"], speaker=speakers[i].speaker if i in speakers else None,
+                        anonymous=i in speakers and speakers[i].anonymous,
                         checkworthy=ex.checkworthy[i] if i < len(ex.checkworthy) else 0.0,
                         subjective=i < len(ex.subjective) and ex.subjective[i] >= subj_threshold,
                         quantities=tuple(qty.get(i, ())),

@@ -92,6 +92,7 @@ def story_json(row: Any, article_ids: list[str]) -> dict[str, Any]:
             "speaker": c["speaker"],
             "mentions": [{k: m[k] for k in ("article", "start", "end", "stance", "copied")} for m in c["mentions"]],
             "outlets": c["outlets"], "independent_origins": c["independent_origins"], "status": c["status"],
+            "origins": c.get("origins", []),
         })
     return {
         "id": row["id"],
@@ -103,6 +104,7 @@ def story_json(row: Any, article_ids: list[str]) -> dict[str, Any]:
         "disputes": al.get("disputes", []),
         "summary": al.get("summary", []),
         "summary_claims": al.get("summary_claims", []),
+        "omissions": [{"article": a, "claims": ids} for a, ids in al.get("omissions", {}).items() if ids],
     }
 
 

@@ -221,6 +221,9 @@ class Claim:
     status: str  # corroborated | single-source | disputed
     quantity: dict[str, Any] | None = None
     speaker: str | None = None
+    # Who the claim comes from: one entry per independent origin (a named primary source, or an
+    # article with its copies), with the articles that carry it.
+    origins: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -232,3 +235,5 @@ class StoryAlignment:
     disputes: list[dict[str, Any]]
     summary: list[str]
     summary_claims: list[list[str]]
+    # Per article of the story: the corroborated claims it does not mention.
+    omissions: dict[str, list[str]] = field(default_factory=dict)
