@@ -188,7 +188,7 @@ def _make_claim(story: str, members_in: list[AlignSentence], space: StorySpace, 
         named = [members[i].speaker for i in g if members[i].speaker and not members[i].anonymous]
         lead = min(g)
         origins.append({
-            "source": named[0] if named else (members[lead].outlet or members[lead].article),
+            "source": named[0] if named else members[lead].outlet,
             "kind": "speaker" if named else "article",
             "articles": sorted({members[i].article for i in g}),
         })

@@ -95,9 +95,62 @@ def analyze(inputs: tuple[str, ...], out_dir: Path, db_path: Path | None, fields
               help="Output CSV (default: stdout).")
 def classify(task: str, file: Path, column: str, out_path: Path | None) -> None:
     """Add `label` and `score` columns for TASK to a CSV file (streamed in batches)."""
-    import csv
-
     from .classifiers import classify_texts
+
+    def label(rows: list[dict[str, str]]) -> None:
+        for row, (lab, score) in zip(rows, classify_texts(task, [r[column] or "" for r in rows]), strict=True):
+            row["label"], row["score"] = lab, f"{score:.4f}"
+
+    _map_csv(file, out_path, [column], ["label", "score"], label)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--claim-column", default="claim", show_default=True, help="column with the claim (headline)")
+@click.option("--text-column", default="text", show_default=True, help="column with the text to compare")
+@click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False), help="output CSV (default stdout)")
+def stance(file: Path, claim_column: str, text_column: str, out_path: Path | None) -> None:
+    """Add `stance` (agree, disagree, discuss, unrelated) and its probabilities to a CSV of pairs."""
+    from .stance import LABELS, predict_stance
+
+    def label(rows: list[dict[str, str]]) -> None:
+        results = predict_stance([(r[claim_column] or "", r[text_column] or "") for r in rows])
+        for row, res in zip(rows, results, strict=True):
+            row["stance"] = res.label
+            row.update({f"p_{k}": f"{res.probs[k]:.4f}" for k in LABELS})
+
+    _map_csv(file, out_path, [claim_column, text_column], ["stance"] + [f"p_{k}" for k in LABELS], label)
+
+
+@main.command()
+@click.argument("claim")
+@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="database written by `parallax analyze`")
+@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
+def check(claim: str, db_path: Path, as_json: bool) -> None:
+    """List the articles of a database that agree with, disagree with or discuss CLAIM."""
+    from .query import check_claim
+
+    if not claim.strip():
+        _fail("the claim is empty")
+    try:
+        result = check_claim(db_path, claim)
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{result['articles_read']} articles read for: {claim}")
+    for label in ("agree", "disagree", "discuss"):
+        items = result[label]
+        click.echo(f"\n{label} ({len(items)})")
+        for it in items:
+            click.echo(f"  {it['probs'][label]:.2f}  {it['outlet'] or it['article']}: {it['sentence'][:160]}")
+
+
+def _map_csv(file: Path, out_path: Path | None, needed: list[str], added: list[str], fn: Any) -> None:
+    """Stream a CSV through ``fn`` (which fills ``added`` columns of a batch of rows) to a CSV."""
+    import csv
 
     csv.field_size_limit(10 * 1024 * 1024)
     try:
@@ -106,9 +159,11 @@ def classify(task: str, file: Path, column: str, out_path: Path | None) -> None:
         _fail(str(exc))
     with src:
         reader = csv.DictReader(src)
-        if reader.fieldnames is None or column not in reader.fieldnames:
-            _fail(f"column {column!r} not in {file.name} (columns: {', '.join(reader.fieldnames or [])})")
-        fields = list(reader.fieldnames or []) + [f for f in ("label", "score") if f not in (reader.fieldnames or [])]
+        missing = [c for c in needed if c not in (reader.fieldnames or [])]
+        if reader.fieldnames is None or missing:
+            _fail(f"column {missing[0] if missing else needed[0]!r} not in {file.name} "
+                  f"(columns: {', '.join(reader.fieldnames or [])})")
+        fields = list(reader.fieldnames or []) + [f for f in added if f not in (reader.fieldnames or [])]
         dest = out_path.open("w", encoding="utf-8", newline="") if out_path else sys.stdout
         try:
             writer = csv.DictWriter(dest, fieldnames=fields)
@@ -118,20 +173,16 @@ def classify(task: str, file: Path, column: str, out_path: Path | None) -> None:
                 for row in reader:
                     batch.append(row)
                     if len(batch) >= 1000:
-                        _write_classified(writer, batch, task, column, classify_texts)
+                        fn(batch)
+                        writer.writerows(batch)
                         batch = []
-                _write_classified(writer, batch, task, column, classify_texts)
+                fn(batch)
+                writer.writerows(batch)
             except (csv.Error, UnicodeDecodeError) as exc:
                 _fail(f"{file.name} line {reader.line_num}: {exc}")
         finally:
             if out_path:
                 dest.close()
-
-
-def _write_classified(writer: Any, rows: list[dict[str, str]], task: str, column: str, fn: Any) -> None:
-    for row, (label, score) in zip(rows, fn(task, [r[column] or "" for r in rows]), strict=True):
-        row["label"], row["score"] = label, f"{score:.4f}"
-        writer.writerow(row)
 
 
 @main.command()
@@ -156,6 +207,7 @@ def attribute(inputs: tuple[str, ...]) -> None:
             att = by_sentence.get(i)
             sentences.append({"start": s.start, "end": s.end, "text": s.text,
                               "speaker": att.speaker if att else None, "cue": att.cue if att else None,
+                              "anonymous": att.anonymous if att else None,
                               "cue_span": [att.cue_start, att.cue_end] if att else None})
         out.append({"input": article.doc.input, "id": article.id, "title": article.doc.title,
                     "sentences": sentences,
