@@ -15,11 +15,11 @@ import numpy as np
 
 from .classifiers import load_classifier
 from .loaded import find_loaded_spans, loaded_score
+from .segment import split_sentences
 from .textvec import hasher
 from .types import Evidence, Extraction, Sentence, Signal, Signals
+from .voice import author_voice, combine, headline_devices
 
-_SHOUT = re.compile(r"^\s*((?:[A-Z]{2,}[!:])+)")
-_TAG = re.compile(r"\[(video|photos?|watch|pics?)\]", re.I)
 # A comment or body sentence above this probability of abuse is listed as evidence.
 HATE_EVIDENCE_MIN = 0.5
 # Body hate is the mean of the three most abusive sentences: one quoted slur in a long report
@@ -50,7 +50,17 @@ def score_batch(items: Sequence[ScoreInput]) -> list[Signals]:
     cb = clickbait.predict_proba(titles)
     body_sents = [s.text for it in items for s in it.sentences]
     body_hate = hate.predict_proba(body_sents) if body_sents else np.zeros(0)
-    comment_hate = hate.predict_proba([c for it in items for c in it.comments])
+    # A comment is as abusive as its worst sentence: one slur at the end of a long comment
+    # ("… not enough bloodshed for King Kike") must not be averaged away.
+    comment_sents = [[s.text for s in split_sentences(c) if s.text.strip()] or [c] for it in items for c in it.comments]
+    flat = [s for sents in comment_sents for s in sents]
+    flat_p = hate.predict_proba(flat) if flat else np.zeros(0)
+    comment_hate, comment_worst, k0 = [], [], 0
+    for sents in comment_sents:
+        ps = flat_p[k0:k0 + len(sents)]
+        k0 += len(sents)
+        comment_hate.append(float(ps.max()))
+        comment_worst.append(sents[int(ps.argmax())])
     out: list[Signals] = []
     pos = cpos = 0
     for k, it in enumerate(items):
@@ -67,34 +77,46 @@ def score_batch(items: Sequence[ScoreInput]) -> list[Signals]:
         }
         comments = []
         for text in it.comments:
-            p = float(comment_hate[cpos])
+            p, worst = comment_hate[cpos], comment_worst[cpos]
             cpos += 1
-            ev = [Evidence(text[:300], f"abusive-language model: {p:.2f}")] if p >= HATE_EVIDENCE_MIN else []
+            at = text.find(worst)
+            ev = ([Evidence(worst, f"abusive-language model: {p:.2f}", at if at >= 0 else None,
+                            at + len(worst) if at >= 0 else None)] if p >= HATE_EVIDENCE_MIN else [])
             comments.append({"hate": Signal(round(p, 4), ev), "loaded_language": _loaded(text)})
         out.append(Signals(it.id, body, comments))
     return out
 
 
 def _clickbait(title: str, p: float, terms: list[tuple[str, float]]) -> Signal:
-    ev: list[Evidence] = []
-    m = _SHOUT.match(title)
-    if m:
-        ev.append(Evidence(m.group(1), "headline: shouting prefix"))
-    for tag in _TAG.finditer(title):
-        ev.append(Evidence(tag.group(0), "headline: media teaser tag"))
+    """The headline model's probability combined with the sensational devices it misses."""
+    cues = headline_devices(title)
+    ev = [Evidence(c.text, f"{c.why} (+{c.weight:.2f})", c.start, c.end) for c in cues]
     for term, weight in terms if p >= 0.5 else []:
-        ev.append(Evidence(term, f"headline term typical of clickbait (+{weight:.2f})"))
-    return Signal(round(p, 4), ev, {"model": "clickbait"})
+        ev.append(Evidence(term, f"headline term typical of clickbait (model weight {weight:.2f})"))
+    return Signal(round(combine(p, cues), 4), ev, {"model": round(p, 4), "devices": len(cues)})
 
 
 def _opinion(it: ScoreInput, threshold: float) -> Signal:
+    """Share of the article's *own* sentences that are opinion.
+
+    Quoted and attributed sentences are the source's words, not the outlet's, so they are
+    left out; a sentence is opinion when the subjectivity model says so or when it speaks in
+    the author's own voice (first person, rhetorical question, interjection).
+    """
     probs = it.extraction.subjective
     if not probs:
         return Signal(None)
-    flagged = [i for i, p in enumerate(probs) if p >= threshold]
-    ev = [Evidence(it.sentences[i].text, f"opinion sentence (p={probs[i]:.2f})",
-                   it.sentences[i].start, it.sentences[i].end) for i in flagged]
-    return Signal(round(len(flagged) / len(probs), 4), ev, {"sentences": len(probs), "opinion": len(flagged)})
+    attributed = {a.sentence for a in it.extraction.attributions}
+    own = [i for i in range(len(probs)) if i not in attributed] or list(range(len(probs)))
+    ev: list[Evidence] = []
+    for i in own:
+        sent = it.sentences[i]
+        voice = author_voice(sent.text)
+        if probs[i] >= threshold or voice:
+            why = f"opinion sentence (p={probs[i]:.2f})" if probs[i] >= threshold else f"author's voice: {voice}"
+            ev.append(Evidence(sent.text, why, sent.start, sent.end))
+    return Signal(round(len(ev) / len(own), 4), ev,
+                  {"own_sentences": len(own), "opinion": len(ev), "attributed_left_out": len(probs) - len(own)})
 
 
 def _loaded(text: str) -> Signal:
