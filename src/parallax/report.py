@@ -16,6 +16,8 @@ from typing import Any
 
 import jinja2
 
+from .profiles import outlet_profiles
+
 SCHEMA_VERSION = "1.0"
 SIGNAL_KEYS = ("clickbait", "opinion_share", "loaded_language", "hate", "sourcing", "headline_support")
 
@@ -141,6 +143,7 @@ def build_report(ledger: Mapping[str, Any], article_rows: Iterable[Any],
         "corpus": {**ledger, "stories": len(stories), "outlets": len(outlets)},
         "articles": articles,
         "stories": stories,
+        "outlets": outlet_profiles(articles, stories),
     }
 
 
