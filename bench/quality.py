@@ -68,6 +68,11 @@ def measure(data: Path) -> dict[str, float]:
     # The held-out half: the other half of HateXplain val is training data (scripts/classifier_data.py).
     hx = hatexplain_halves(load_hatexplain_val(data))["test50"]
     out["hate_hatexplain_macro_f1_val_half"] = macro_f1(hx.labels, hate.predict_proba(hx.texts), hate.threshold)
+    from alignment import gate_metrics  # the stance model on the by-story FNC-1 dev split
+
+    stance = gate_metrics(data)
+    out["stance_fnc_score_dev"] = stance["fnc_score"]
+    out["stance_macro_f1_dev"] = stance["macro_f1"]
     return {k: round(float(v), 4) for k, v in out.items()}
 
 

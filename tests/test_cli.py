@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -93,3 +94,31 @@ def test_defined_acronyms_give_one_name() -> None:
     assert defined == {"SDF": "Syrian Democratic Forces"}
     assert canonical_name("S.D.F.", defined) == canonical_name("SDF", defined) == "Syrian Democratic Forces"
     assert canonical_name("Ryan Dillon", defined) == "Ryan Dillon"
+
+
+def test_stance_adds_label_and_probabilities(tmp_path: Path) -> None:
+    src = tmp_path / "pairs.csv"
+    src.write_text('claim,text\n'
+                   '"ISIS lost Raqqa","US-backed forces said they had seized Raqqa from the Islamic State."\n'
+                   '"ISIS lost Raqqa","The recipe needs two cups of flour and an egg."\n', encoding="utf-8")
+    res = CliRunner().invoke(main, ["stance", str(src)])
+    assert res.exit_code == 0, res.output
+    lines = res.output.strip().splitlines()
+    assert lines[0] == "claim,text,stance,p_agree,p_disagree,p_discuss,p_unrelated"
+    assert lines[1].split(",")[-5] in {"agree", "discuss"} and lines[2].split(",")[-5] == "unrelated"
+
+
+def test_stance_missing_column_is_one_line_error(tmp_path: Path) -> None:
+    src = tmp_path / "pairs.csv"
+    src.write_text("headline,body\na,b\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["stance", str(src)])
+    assert res.exit_code == 2 and "column 'claim' not in pairs.csv" in res.output
+
+
+def test_check_finds_the_conflicting_figure(raqqa_run: Any) -> None:
+    db = raqqa_run.db_path
+    res = CliRunner().invoke(main, ["check", "270,000 people fled Raqqa", "--db", str(db), "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert any("270,000" in it["sentence"] for it in out["agree"] + out["discuss"])
+    assert any("450,000" in it["sentence"] and it["why"].startswith("conflicting figure") for it in out["disagree"])

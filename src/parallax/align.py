@@ -19,6 +19,7 @@ Per story (the story is the block: no pair ever crosses stories):
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import re
@@ -119,6 +120,7 @@ def align_story(story_id: str, sentences: Sequence[AlignSentence],
         if len(arts) < 2 and not worthy and not set(members) & in_dispute:
             continue  # a lone remark that is not check-worthy is not a claim worth listing
         claims[root] = _make_claim(story_id, [cands[i] for i in members], space, members, figs, reuse)
+    _model_stances(list(claims.values()), {(c.article, c.start): c.text for c in cands})
     disputes = _dispute_records(disputes_raw, cands, roots, claims, figs)
     ordered = sorted(claims.values(), key=lambda c: (-c.independent_origins, c.mentions[0].article,
                                                      c.mentions[0].start))
@@ -208,6 +210,36 @@ def _make_claim(story: str, members_in: list[AlignSentence], space: StorySpace, 
         status="corroborated" if len(origin_groups) >= 2 else "single-source", quantity=quantity,
         speaker=rep.speaker or (max(set(speakers), key=speakers.count) if speakers else None), origins=origins,
     )
+
+
+# P(disagree) a mention needs, with disagree the most probable related class, to be called
+# "disagrees" with its claim's representative wording.
+DISAGREE_MIN = 0.5
+
+
+def _model_stances(claims: list[Claim], text_of: Mapping[tuple[str, int], str]) -> None:
+    """Mark mentions the stance model reads as contradicting their claim's wording.
+
+    Agrees / discusses stay from attribution (an attributed statement is reported, not
+    asserted); the model, trained on headline-body pairs, decides only disagreement here, and a
+    claim with a disagreeing mention from another origin is disputed.
+    """
+    from .stance import model_available, predict_stance
+
+    if not model_available():
+        return
+    pairs: list[tuple[str, str]] = []
+    where: list[tuple[Claim, int]] = []
+    for claim in claims:
+        for k, m in enumerate(claim.mentions):
+            text = text_of[(m.article, m.start)]
+            if text != claim.text:
+                pairs.append((claim.text, text))
+                where.append((claim, k))
+    for (claim, k), res in zip(where, predict_stance(pairs) if pairs else [], strict=True):
+        if res.label == "disagree" and res.probs["disagree"] >= DISAGREE_MIN:
+            claim.mentions[k] = dataclasses.replace(claim.mentions[k], stance="disagrees")
+            claim.status = "disputed"
 
 
 def _find_disputes(cands: list[AlignSentence], figs: list[list[Figure]], space: StorySpace,

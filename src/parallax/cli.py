@@ -145,7 +145,8 @@ def check(claim: str, db_path: Path, as_json: bool) -> None:
         items = result[label]
         click.echo(f"\n{label} ({len(items)})")
         for it in items:
-            click.echo(f"  {it['probs'][label]:.2f}  {it['outlet'] or it['article']}: {it['sentence'][:160]}")
+            source = it["outlet"] or f"“{(it['title'] or it['article'])[:50]}”"
+            click.echo(f"  {it['probs'][label]:.2f}  {source}: {it['sentence'][:160]}  [{it['why']}]")
 
 
 def _map_csv(file: Path, out_path: Path | None, needed: list[str], added: list[str], fn: Any) -> None:

@@ -13,6 +13,9 @@ from typing import Any
 import numpy as np
 
 from .claimsim import stems
+from .disputes import Figure, comparable, conflicting, figures
+from .quantities import find_quantities
+from .segment import split_sentences
 from .stance import predict_stance
 from .store import Store
 from .textvec import N_FEATURES, tfidf
@@ -53,24 +56,54 @@ def check_claim(db_path: str | Path, claim: str, max_articles: int = MAX_ARTICLE
     finally:
         store.db.close()
     claim_stems = set(stems(claim))
+    claim_figs = _claim_figures(claim)
     pairs: list[tuple[str, str]] = []
     where: list[dict[str, Any]] = []
+    out: dict[str, Any] = {"claim": claim, "articles_read": len(ids), "agree": [], "disagree": [], "discuss": []}
     for aid in ids:
         row = rows[aid]
         doc = json.loads(row["document"])
+        qty: dict[int, list[Any]] = {}
+        for q in json.loads(row["extraction"])["quantities"]:
+            qty.setdefault(q["sentence"], []).append(q)
         ranked = sorted(
-            ((len(claim_stems & set(stems(s["text"]))) / max(len(claim_stems), 1), s) for s in doc["sentences"]),
-            key=lambda t: -t[0])
-        for overlap, s in ranked[:SENTENCES_PER_ARTICLE]:
-            if overlap < MIN_STEM_OVERLAP:
-                break
-            pairs.append((claim, s["text"]))
-            where.append({"article": aid, "title": row["title"], "outlet": row["outlet"],
-                          "start": s["start"], "end": s["end"], "sentence": s["text"]})
-    out: dict[str, Any] = {"claim": claim, "articles_read": len(ids), "agree": [], "disagree": [], "discuss": []}
+            ((len(claim_stems & set(stems(s["text"]))) / max(len(claim_stems), 1), i, s)
+             for i, s in enumerate(doc["sentences"])), key=lambda t: -t[0])
+        for rank, (overlap, i, s) in enumerate(ranked):
+            item = {"article": aid, "title": row["title"], "outlet": row["outlet"],
+                    "start": s["start"], "end": s["end"], "sentence": s["text"]}
+            clash = _figure_clash(claim_figs, s, qty.get(i, []))
+            if clash:  # the same thing counted differently: a disagreement, whatever the wording
+                out["disagree"].append({**item, "probs": {"disagree": 1.0}, "why": clash})
+            elif rank < SENTENCES_PER_ARTICLE and overlap >= MIN_STEM_OVERLAP:
+                pairs.append((claim, s["text"]))
+                where.append(item)
     for item, res in zip(where, predict_stance(pairs) if pairs else [], strict=True):
         if res.label != "unrelated":
-            out[res.label].append({**item, "probs": {k: round(v, 4) for k, v in res.probs.items()}})
+            out[res.label].append({**item, "probs": {k: round(v, 4) for k, v in res.probs.items()},
+                                   "why": "stance model"})
     for label in ("agree", "disagree", "discuss"):
         out[label].sort(key=lambda it: -it["probs"][label])
     return out
+
+
+def _claim_figures(claim: str) -> list[Figure]:
+    sents = split_sentences(claim)
+    found: list[Figure] = []
+    for q in find_quantities(claim, sents):
+        found += figures(sents[q.sentence].text, sents[q.sentence].start, (q,))
+    return found
+
+
+def _figure_clash(claim_figs: list[Figure], sentence: dict[str, Any], quantities: list[dict[str, Any]]) -> str | None:
+    """"450,000 vs 270,000 (how many fled or were displaced)" when a sentence's figure conflicts."""
+    if not claim_figs or not quantities:
+        return None
+    from .types import Quantity
+
+    qs = tuple(Quantity(**q) for q in quantities)
+    for f in figures(sentence["text"], sentence["start"], qs):
+        for c in claim_figs:
+            if comparable(c, f) and conflicting(c, f):
+                return f"conflicting figure: {f.text} against {c.text}"
+    return None
