@@ -143,20 +143,28 @@ def _hate_body(sentences: list[Sentence], probs: np.ndarray) -> Signal:
 
 
 def _sourcing(it: ScoreInput, threshold: float) -> Signal:
-    """Share of factual sentences attributed to a named source, and who the sources are."""
+    """Share of factual sentences attributed to a named source, with who the sources are.
+
+    Unnamed sources ("officials said", "one fighter told") count as anonymous sourcing, not as
+    named sources; cited outlets and links are listed beside.
+    """
     ex = it.extraction
-    attributed = {a.sentence for a in ex.attributions}
+    named = {a.sentence for a in ex.attributions if not a.anonymous}
+    anonymous = {a.sentence for a in ex.attributions if a.anonymous}
     factual = [i for i, p in enumerate(ex.subjective) if p < threshold] or list(range(len(it.sentences)))
     if not factual:
         return Signal(None)
-    share = sum(1 for i in factual if i in attributed) / len(factual)
-    ev = [Evidence(it.sentences[a.sentence].text, f"attributed to {a.speaker} ({a.cue})",
+    share = sum(1 for i in factual if i in named) / len(factual)
+    ev = [Evidence(it.sentences[a.sentence].text,
+                   f"{'unnamed source' if a.anonymous else 'attributed to'} {a.speaker} ({a.cue})",
                    it.sentences[a.sentence].start, it.sentences[a.sentence].end)
           for a in ex.attributions]
     details = {
-        "named_sources": sorted({a.speaker for a in ex.attributions}),
+        "named_sources": sorted({a.speaker for a in ex.attributions if not a.anonymous}),
+        "anonymous_sources": sorted({a.speaker for a in ex.attributions if a.anonymous}),
         "cited_outlets": [c.name for c in ex.cited_sources if c.kind == "outlet"],
-        "attributed_sentences": len(attributed),
+        "attributed_sentences": len(named),
+        "anonymously_sourced_sentences": len(anonymous - named),
         "factual_sentences": len(factual),
         "links": len(re.findall(r"https?://", it.text)),
     }
