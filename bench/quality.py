@@ -73,6 +73,11 @@ def measure(data: Path) -> dict[str, float]:
     stance = gate_metrics(data)
     out["stance_fnc_score_dev"] = stance["fnc_score"]
     out["stance_macro_f1_dev"] = stance["macro_f1"]
+    # Resubstitution on the 645 training articles: catches drift in the feature code or the
+    # weights, not generalisation (the nested 10-fold CV estimate is in the model card).
+    from train_hyperpartisan import gate_metrics as hyperpartisan_gate
+
+    out.update(hyperpartisan_gate(data))
     return {k: round(float(v), 4) for k, v in out.items()}
 
 

@@ -496,7 +496,13 @@ def write_model_card(results: dict[str, Any]) -> None:
                 + " are fixed priors, the rest learned): "
                       + json.dumps(r["headline_feature_weights"])]
         lines.append("")
-    (MODELS_DIR / "MODEL_CARD.md").write_text("\n".join(lines))
+    # Sections other scripts write (stance, hyperpartisan) are kept as they are.
+    card = MODELS_DIR / "MODEL_CARD.md"
+    if card.exists():
+        sections = card.read_text().split("\n## ")[1:]
+        ours = {f"`{name}`" for name in results}
+        lines += ["## " + sec.rstrip("\n") + "\n" for sec in sections if sec.split(" ", 1)[0] not in ours]
+    card.write_text("\n".join(lines))
 
 
 def print_table(results: dict[str, Any]) -> None:

@@ -25,7 +25,7 @@ def clf(request: pytest.FixtureRequest) -> TextClassifier:
 
 
 def test_available_names() -> None:
-    assert set(AVAILABLE) == {"subjectivity", "checkworthy", "clickbait", "hate"}
+    assert set(AVAILABLE) == {"subjectivity", "checkworthy", "clickbait", "hate", "hyperpartisan"}
 
 
 def test_unknown_name_raises() -> None:

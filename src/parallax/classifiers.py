@@ -1,12 +1,15 @@
-"""Small calibrated linear text classifiers (subjectivity, check-worthiness, clickbait, abuse).
+"""Small calibrated linear text classifiers (subjectivity, check-worthiness, clickbait, abuse,
+hyperpartisan slant).
 
 Features are stateless: texts are normalised, hashed into word n-gram and (optionally) char
 n-gram blocks with :class:`~sklearn.feature_extraction.text.HashingVectorizer`, re-weighted by a
 stored IDF vector, L2-normalised per block and concatenated with a few hand-written headline
-cues. A logistic-regression weight vector (Platt calibration already folded in) maps them to
+cues (headlines) or standardised article style cues (hyperpartisan). A logistic-regression
+weight vector (Platt calibration already folded in) maps them to
 P(positive). Weights live in ``parallax/data/models/<name>.json`` (configuration, intercept,
 threshold) and ``<name>.npz`` (plain arrays, loaded with ``allow_pickle=False``); they are
-produced by ``scripts/train_classifiers.py``, which imports the feature code from this module so
+produced by ``scripts/train_classifiers.py`` (``scripts/train_hyperpartisan.py`` for
+``hyperpartisan``), which import the feature code from this module so
 that training and inference cannot drift apart.
 """
 
@@ -26,7 +29,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import HashingVectorizer
 
-AVAILABLE: tuple[str, ...] = ("subjectivity", "checkworthy", "clickbait", "hate")
+AVAILABLE: tuple[str, ...] = ("subjectivity", "checkworthy", "clickbait", "hate", "hyperpartisan")
 """Names accepted by :func:`load_classifier`."""
 
 FORMAT_VERSION = 1
@@ -75,6 +78,52 @@ _HEADLINE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 HEADLINE_FEATURE_NAMES: tuple[str, ...] = tuple(name for name, _ in _HEADLINE_CUES)
 
+# Article-level style cues (hyperpartisan model): rates per 100 words of cheap lexical signals
+# associated with opinionated / partisan writing vs. wire-style reporting.
+_ARTICLE_WORD_RE = re.compile(r"[A-Za-z][A-Za-z']*")
+_SENTENCE_END_RE = re.compile(r"[.!?]+(?:\s|$)")
+_TITLE_CAPS_RE = re.compile(r"\b[A-Z]{3,}\b")
+_LOADED_WORDS = (
+    r"radical|leftists?|liberals?|libtards?|snowflakes?|globalists?|elites?|corrupt(?:ion)?|"
+    r"traitors?|treason|lies|lying|liars?|disgrac\w*|outrage\w*|hypocri\w*|propaganda|regime|"
+    r"tyrann\w*|fascis\w*|nazis?|racis\w*|bigot\w*|evil|destroy\w*|disaster\w*|crooked|fake|"
+    r"hoax|witch hunt|deep state|mainstream media|msm|sheeple|idiot\w*|stupid|moron\w*|insane|"
+    r"pathetic|shameful|shameless|despicable|vile|thugs?|puppet|scam|rigged|socialis\w*|"
+    r"marxis\w*|communis\w*|totalitarian|war on|so-called|establishment|patriots?|freedom|"
+    r"agenda|narrative|absurd|ridiculous|horrific|atrocit\w*|brainwash\w*|sham|"
+    r"coward\w*|lunatic\w*|unhinged|hysteri\w*|slam\w*|blast\w*"
+)
+_ARTICLE_RATE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("exclamation", re.compile(r"!")),
+    ("question_mark", re.compile(r"\?")),
+    ("all_caps_word", re.compile(r"\b[A-Z]{3,}\b")),
+    ("first_person_singular", re.compile(r"\b(?:I|me|my|mine|myself|I'm|I've|I'd|I'll)\b")),
+    ("first_person_plural", re.compile(r"\b(?:we|us|our|ours|ourselves|we're|we've|we'll)\b", re.I)),
+    ("second_person", re.compile(r"\b(?:you|your|yours|yourself|you're|you've|you'll)\b", re.I)),
+    ("quote_mark", re.compile(r"\"")),
+    ("loaded_word", re.compile(rf"\b(?:{_LOADED_WORDS})\b", re.I)),
+    ("attribution", re.compile(r"\b(?:said|says|told|according to|reported|stated|announced)\b", re.I)),
+    ("number", re.compile(r"\d+")),
+    ("modal", re.compile(r"\b(?:must|should|need to|ought)\b", re.I)),
+    (
+        "intensifier",
+        re.compile(
+            r"\b(?:very|really|totally|completely|absolutely|utterly|truly|extremely|clearly|"
+            r"obviously|simply)\b",
+            re.I,
+        ),
+    ),
+)
+STYLE_FEATURE_NAMES: tuple[str, ...] = (
+    *(f"{name}_rate" for name, _ in _ARTICLE_RATE_CUES),
+    "log_words",
+    "title_exclamation",
+    "title_question",
+    "title_all_caps",
+    "log_words_per_sentence",
+)
+"""Article style cues (see :func:`style_features`); rates are ``log1p(count per 100 words)``."""
+
 
 def normalize_text(text: str) -> str:
     """Unescape HTML, unify quotes and replace URLs / @mentions with placeholder tokens."""
@@ -94,6 +143,36 @@ def headline_features(texts: Sequence[str]) -> np.ndarray:
     return out
 
 
+def style_features(texts: Sequence[str]) -> np.ndarray:
+    """Raw article style cues (:data:`STYLE_FEATURE_NAMES`), shape ``(n, n_cues)``, float64.
+
+    Each text is ``title + "\\n" + body`` (see :func:`article_text`); the first line is taken
+    as the title. Values are unstandardised; :func:`assemble` centres and scales them with the
+    statistics stored in the model.
+    """
+    out = np.zeros((len(texts), len(STYLE_FEATURE_NAMES)), dtype=np.float64)
+    for i, raw in enumerate(texts):
+        text = html.unescape(raw).translate(_QUOTE_TRANS)
+        title, _, body = text.partition("\n")
+        n_words = max(len(_ARTICLE_WORD_RE.findall(text)), 1)
+        row = [np.log1p(len(p.findall(text)) * 100.0 / n_words) for _, p in _ARTICLE_RATE_CUES]
+        n_sent = max(len(_SENTENCE_END_RE.findall(body)), 1)
+        row += [
+            np.log(n_words),
+            float("!" in title),
+            float("?" in title),
+            float(bool(_TITLE_CAPS_RE.search(title))),
+            np.log(n_words / n_sent),
+        ]
+        out[i] = row
+    return out
+
+
+def article_text(title: str, body: str) -> str:
+    """The input expected by the ``hyperpartisan`` model: ``title + "\\n" + body``."""
+    return f"{title.strip()}\n{body}"
+
+
 @dataclass(frozen=True)
 class FeatureSpec:
     """Configuration of the stateless feature extractor (stored in each model's JSON)."""
@@ -108,6 +187,11 @@ class FeatureSpec:
     use_idf: bool = True
     headline: bool = False
     headline_weight: float = 0.5
+    style: bool = False
+    """Append standardised article style cues (:data:`STYLE_FEATURE_NAMES`)."""
+    style_weight: float = 0.1
+    max_chars: int = 0
+    """Only the first ``max_chars`` characters of each text are used (0 = no limit)."""
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-serialisable dict."""
@@ -151,9 +235,16 @@ def _vectorizer(spec: FeatureSpec, block: str) -> HashingVectorizer:
     )
 
 
+def truncate(texts: Sequence[str], spec: FeatureSpec) -> list[str]:
+    """``texts`` cut to ``spec.max_chars`` characters (unchanged when it is 0)."""
+    if spec.max_chars <= 0:
+        return list(texts)
+    return [t[: spec.max_chars] for t in texts]
+
+
 def hashed_counts(texts: Sequence[str], spec: FeatureSpec) -> dict[str, sp.csr_matrix]:
     """Raw (optionally log-scaled) hashed term counts per block for normalised ``texts``."""
-    normed = [normalize_text(t) for t in texts]
+    normed = [normalize_text(t) for t in truncate(texts, spec)]
     out: dict[str, sp.csr_matrix] = {}
     for block in spec.blocks():
         mat = sp.csr_matrix(_vectorizer(spec, block).transform(normed), dtype=np.float32)
@@ -182,7 +273,11 @@ def assemble(
     spec: FeatureSpec,
     idf: dict[str, np.ndarray],
 ) -> sp.csr_matrix:
-    """Apply IDF, per-block L2 norm and block weights; append headline cues."""
+    """Apply IDF, per-block L2 norm and block weights; append headline / style cues.
+
+    With ``spec.style``, ``idf`` must also hold ``style_center`` and ``style_scale`` (the
+    training-set statistics used to standardise :func:`style_features`).
+    """
     parts: list[sp.spmatrix] = []
     for block in spec.blocks():
         # Scaled in place: multiplying by sp.diags(idf) builds a matrix as wide as the hash
@@ -201,6 +296,10 @@ def assemble(
         parts.append(mat)
     if spec.headline:
         parts.append(sp.csr_matrix(headline_features(texts) * spec.headline_weight))
+    if spec.style:
+        raw = style_features(truncate(texts, spec))
+        z = (raw - idf["style_center"]) / idf["style_scale"]
+        parts.append(sp.csr_matrix(z * spec.style_weight))
     return sp.csr_matrix(sp.hstack(parts, format="csr"), dtype=np.float32)
 
 
@@ -297,6 +396,10 @@ def classifier_from_arrays(
             idf[block] = _dense(arrays, f"{block}_idf", size, float(arrays[f"{block}_idf_default"]))
     if spec.headline:
         coefs.append(arrays["headline_coef"].astype(np.float32))
+    if spec.style:
+        coefs.append(arrays["style_coef"].astype(np.float32))
+        idf["style_center"] = arrays["style_center"].astype(np.float64)
+        idf["style_scale"] = arrays["style_scale"].astype(np.float64)
     return TextClassifier(
         name=meta["name"],
         spec=spec,
@@ -330,7 +433,13 @@ def classifier_to_arrays(clf: TextClassifier) -> dict[str, np.ndarray]:
             arrays[f"{block}_idf_val"] = idf[keep].astype(np.float16)
             arrays[f"{block}_idf_default"] = np.asarray(default, dtype=np.float32)
     if clf.spec.headline:
-        arrays["headline_coef"] = clf.coef[offset:].astype(np.float32)
+        n_cues = len(HEADLINE_FEATURE_NAMES)
+        arrays["headline_coef"] = clf.coef[offset : offset + n_cues].astype(np.float32)
+        offset += n_cues
+    if clf.spec.style:
+        arrays["style_coef"] = clf.coef[offset:].astype(np.float32)
+        arrays["style_center"] = np.asarray(clf.idf["style_center"], dtype=np.float64)
+        arrays["style_scale"] = np.asarray(clf.idf["style_scale"], dtype=np.float64)
     return arrays
 
 
@@ -340,6 +449,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "checkworthy": ("checkworthy", "not-checkworthy"),
     "clickbait": ("clickbait", "not-clickbait"),
     "hate": ("abusive", "not-abusive"),
+    "hyperpartisan": ("hyperpartisan", "not-hyperpartisan"),
 }
 
 

@@ -88,17 +88,32 @@ def analyze(inputs: tuple[str, ...], out_dir: Path, db_path: Path | None, fields
 
 
 @main.command()
-@click.argument("task", type=click.Choice(["subjectivity", "checkworthy", "clickbait", "hate"]))
+@click.argument("task", type=click.Choice(["subjectivity", "checkworthy", "clickbait", "hate", "hyperpartisan",
+                                          "loaded_language"]))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--column", default="text", show_default=True, help="Column holding the text to classify.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Output CSV (default: stdout).")
 def classify(task: str, file: Path, column: str, out_path: Path | None) -> None:
-    """Add `label` and `score` columns for TASK to a CSV file (streamed in batches)."""
+    """Add `label` and `score` columns for TASK to a CSV file (streamed in batches).
+
+    hyperpartisan reads whole articles (put the title on the first line of the text);
+    loaded_language labels a text `loaded` when it holds a persuasion-technique span.
+    """
     from .classifiers import classify_texts
+    from .loaded import find_loaded_spans, loaded_score
+
+    def loaded(texts: list[str]) -> list[tuple[str, float]]:
+        out = []
+        for text in texts:
+            spans = find_loaded_spans(text)
+            out.append(("loaded" if spans else "not-loaded", round(loaded_score(text, spans), 4)))
+        return out
 
     def label(rows: list[dict[str, str]]) -> None:
-        for row, (lab, score) in zip(rows, classify_texts(task, [r[column] or "" for r in rows]), strict=True):
+        texts = [r[column] or "" for r in rows]
+        results = loaded(texts) if task == "loaded_language" else classify_texts(task, texts)
+        for row, (lab, score) in zip(rows, results, strict=True):
             row["label"], row["score"] = lab, f"{score:.4f}"
 
     _map_csv(file, out_path, [column], ["label", "score"], label)

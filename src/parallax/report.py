@@ -19,7 +19,7 @@ import jinja2
 from .profiles import outlet_profiles
 
 SCHEMA_VERSION = "1.0"
-SIGNAL_KEYS = ("clickbait", "opinion_share", "loaded_language", "hate", "sourcing", "headline_support")
+SIGNAL_KEYS = ("clickbait", "opinion_share", "loaded_language", "hate", "sourcing", "headline_support", "slant")
 
 
 def _signal(sig: Mapping[str, Any] | None, vacuous: float = 0.0) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .classifiers import load_classifier
+from .classifiers import article_text, load_classifier
 from .loaded import find_loaded_spans, loaded_score
 from .segment import split_sentences
 from .stance import StanceResult, model_available, predict_stance
@@ -49,6 +49,9 @@ def score_batch(items: Sequence[ScoreInput]) -> list[Signals]:
     subj_threshold = load_classifier("subjectivity").threshold
     titles = [it.title for it in items]
     cb = clickbait.predict_proba(titles)
+    slant_model = load_classifier("hyperpartisan")
+    slant_texts = [article_text(it.title, it.text) for it in items]
+    slant = slant_model.predict_proba(slant_texts)
     with_title = [k for k, it in enumerate(items) if it.title.strip()]
     stances: list[StanceResult | None] = [None] * len(items)
     if model_available() and with_title:
@@ -81,6 +84,7 @@ def score_batch(items: Sequence[ScoreInput]) -> list[Signals]:
             "hate": _hate_body(it.sentences, sent_hate),
             "sourcing": _sourcing(it, subj_threshold),
             "headline_support": _headline_support(it.title, it.text, stances[k] if stances else None),
+            "slant": _slant(it.text, float(slant[k]), slant_model.top_terms(slant_texts[k], 5), slant_model.threshold),
         }
         comments = []
         for text in it.comments:
@@ -124,6 +128,20 @@ def _opinion(it: ScoreInput, threshold: float) -> Signal:
             ev.append(Evidence(sent.text, why, sent.start, sent.end))
     return Signal(round(len(ev) / len(own), 4), ev,
                   {"own_sentences": len(own), "opinion": len(ev), "attributed_left_out": len(probs) - len(own)})
+
+
+def _slant(text: str, p: float, terms: list[tuple[str, float]], threshold: float) -> Signal:
+    """Hyperpartisan probability of the article (SemEval-2019 by-article model).
+
+    Evidence: the words that push the model most towards "hyperpartisan", located in the body.
+    The direction of the slant (left / right) is not given: the training labels do not say it.
+    """
+    ev = []
+    for term, weight in terms if p >= threshold else []:
+        m = re.search(r"\b" + re.escape(term).replace(r"\ ", r"\W+") + r"\b", text, re.I)
+        ev.append(Evidence(m.group(0) if m else term, f"word typical of hyperpartisan articles (+{weight:.2f})",
+                           m.start() if m else None, m.end() if m else None))
+    return Signal(round(p, 4), ev, {"model": "hyperpartisan", "label": "hyperpartisan" if p >= threshold else "not"})
 
 
 def _loaded(text: str) -> Signal:
