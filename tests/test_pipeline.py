@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -79,3 +80,16 @@ def test_more_inputs_add_to_the_same_database(raqqa_copy: Path, tmp_path: Path) 
     assert (c["inputs_seen"], c["articles"], c["duplicates"]) == (5, 5, 0)
     assert json.loads(res.report_json.read_text())["corpus"]["stories"] == 1
     assert res.counts["stories"] == 1
+
+
+def test_html_links_evidence_to_marked_spans(raqqa_run: Any) -> None:
+    html = (raqqa_run.db_path.parent / "report.html").read_text(encoding="utf-8")
+    report = raqqa_run.report
+    far = next(a for a in report["articles"] if a["input"].endswith(FAR_RIGHT))
+    # The opinion sentence is marked in the text and the evidence item links to that mark.
+    sentence = "Maybe one of the MAGApedes could enlighten me?"
+    marks = re.findall(r'<mark id="([^"]+)" title="([^"]*)">([^<]*)</mark>', html)
+    mark = next(m for m in marks if m[2] == sentence and m[0].startswith(far["id"]))
+    assert "opinion share" in mark[1]
+    assert f'<a href="#{mark[0]}">“{sentence}”</a>' in html
+    assert "<script" not in html

@@ -158,8 +158,56 @@ def _env() -> jinja2.Environment:
 def render_html(report: Mapping[str, Any]) -> str:
     """One self-contained HTML page (inline CSS, no scripts) for the report."""
     articles = {a["id"]: a for a in report["articles"]}
+    marked = {aid: marked_text(a) for aid, a in articles.items()}
     return _env().get_template("report.html.j2").render(
-        report=report, articles=articles, signal_keys=SIGNAL_KEYS)
+        report=report, articles=articles, signal_keys=SIGNAL_KEYS, marked=marked)
+
+
+def marked_text(article: Mapping[str, Any]) -> dict[str, Any]:
+    """An article's paragraphs cut into pieces, evidence spans marked, for the HTML page.
+
+    Returns ``{"paragraphs": [[{"text", "id", "why"}...]...], "links": {"signal/i": id}}``:
+    each body signal's evidence item ``i`` links to the mark that holds its start. Overlapping
+    spans share the first mark (one sentence is often evidence of several signals).
+    """
+    text = article["text"]
+    spans = []
+    for name, sig in article["signals"].items():
+        for i, ev in enumerate(sig.get("evidence", [])):
+            # Only spans of the body: a headline device's offsets point into the headline.
+            start, end = ev.get("start"), ev.get("end")
+            if isinstance(start, int) and isinstance(end, int) and end > start and text[start:end] == ev["text"]:
+                spans.append((start, end, f"{name}/{i}", f"{name.replace('_', ' ')}: {ev['why']}"))
+    accepted: list[list[Any]] = []
+    links: dict[str, str] = {}
+    for start, end, key, why in sorted(spans):
+        home = next((m for m in accepted if m[0] <= start < m[1]), None)
+        if home is None:
+            home = [start, end, f"{article['id']}-m{len(accepted)}", why]
+            accepted.append(home)
+        elif why not in home[3]:
+            home[3] += "; " + why
+        links[key] = home[2]
+    accepted.sort()
+    paragraphs: list[list[dict[str, Any]]] = []
+    pos = 0
+    for para in text.split("\n\n"):
+        lo, hi = pos, pos + len(para)
+        pieces: list[dict[str, Any]] = []
+        cur = lo
+        for start, end, mid, why in accepted:
+            if end <= cur or start >= hi:
+                continue
+            if start > cur:
+                pieces.append({"text": text[cur:start], "id": None, "why": None})
+            stop = min(end, hi)
+            pieces.append({"text": text[max(start, cur):stop], "id": mid, "why": why})
+            cur = stop
+        if cur < hi:
+            pieces.append({"text": text[cur:hi], "id": None, "why": None})
+        paragraphs.append(pieces)
+        pos = hi + 2
+    return {"paragraphs": paragraphs, "links": links}
 
 
 def write_report(report: Mapping[str, Any], out_dir: Path) -> tuple[Path, Path]:
