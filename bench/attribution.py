@@ -153,7 +153,7 @@ def predict(doc: dict, nlp) -> dict:
     text = doc["text"]
     sents = split_sentences(text)
     view, pieces = ner_view(sents)  # the sentences extract lets NER read, as in analyze
-    ents = map_entities(nlp(view), pieces)
+    ents = map_entities([(e.start_char, e.end_char, e.label_, e.text) for e in nlp(view).ents], pieces)
     atts = attribute(text, sents, ents)
     out: dict = {k: [] for k in ("cue", "source", "source_ent", "content", "content_rest", "content_longest")}
     for group in relations(atts):

@@ -51,6 +51,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from parallax import classifiers as C  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "scripts"))
+from train_classifiers import save_and_reload  # noqa: E402  (same file format as the other classifiers)
+
 MODELS_DIR = ROOT / "src" / "parallax" / "data" / "models"
 RESULTS_PATH = ROOT / "bench" / "results" / "hyperpartisan.json"
 DATA_SUBDIR = "hyperpartisan_semeval19"
@@ -253,24 +256,6 @@ def grouped_cv(feats: Features, y: np.ndarray, domains: list[str], c: float) -> 
     out["roc_auc"] = round(float(roc_auc_score(y, z)), 4)
     out["n_domains"] = len(set(domains))
     return out
-
-
-def save_and_reload(clf: C.TextClassifier, meta: dict[str, Any]) -> C.TextClassifier:
-    MODELS_DIR.mkdir(parents=True, exist_ok=True)
-    arrays: dict[str, Any] = dict(C.classifier_to_arrays(clf))
-    full_meta = {
-        "format_version": C.FORMAT_VERSION,
-        "name": clf.name,
-        "features": clf.spec.to_json(),
-        "intercept": clf.intercept,
-        "threshold": clf.threshold,
-        **meta,
-    }
-    np.savez_compressed(MODELS_DIR / f"{clf.name}.npz", **arrays)
-    (MODELS_DIR / f"{clf.name}.json").write_text(json.dumps(full_meta, indent=1) + "\n")
-    with np.load(MODELS_DIR / f"{clf.name}.npz", allow_pickle=False) as npz:
-        loaded = {k: npz[k] for k in npz.files}
-    return C.classifier_from_arrays(full_meta, loaded)
 
 
 def speed(clf: C.TextClassifier, texts: list[str]) -> dict[str, float]:

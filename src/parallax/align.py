@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from .claimsim import StorySpace
-from .disputes import FRAMES, Figure, comparable, conflicting, contradicts, figures
+from .disputes import FRAMES, Figure, Polarity, comparable, conflicting, contradicts, figures, polarity
 from .groups import DisjointSet, average_link
 from .types import Claim, Mention, Quantity, StoryAlignment
 
@@ -92,7 +92,7 @@ def align_story(story_id: str, sentences: Sequence[AlignSentence],
         return StoryAlignment(story_id, [], [], [], [])
     speaker_words = {w for c in cands if c.speaker and not c.anonymous for w in c.speaker.split() if len(w) > 2}
     space = StorySpace([_content(c, speaker_words) for c in cands], [c.article for c in cands])
-    figs = [figures(c.text, c.start, c.quantities) for c in cands]
+    figs = [figures(c.text, c.start, c.quantities, toks) for c, toks in zip(cands, space.tokens, strict=True)]
     sims = space.similar_pairs(SAME_FIGURE_COSINE)
 
     def clash(i: int, j: int) -> bool:
@@ -231,10 +231,11 @@ def _model_stances(claims: list[Claim], text_of: Mapping[tuple[str, int], str]) 
     pairs: list[tuple[str, str]] = []
     where: list[tuple[Claim, int]] = []
     for claim in claims:
+        rep_articles = {m.article for m in claim.mentions if text_of[(m.article, m.start)] == claim.text}
         for k, m in enumerate(claim.mentions):
-            text = text_of[(m.article, m.start)]
-            if text != claim.text:
-                pairs.append((claim.text, text))
+            # Another article's wording only: an article restating itself is not a dispute.
+            if m.article not in rep_articles:
+                pairs.append((claim.text, text_of[(m.article, m.start)]))
                 where.append((claim, k))
     for (claim, k), res in zip(where, predict_stance(pairs) if pairs else [], strict=True):
         if res.label == "disagree" and res.probs["disagree"] >= DISAGREE_MIN:
@@ -268,10 +269,14 @@ def _find_disputes(cands: list[AlignSentence], figs: list[list[Figure]], space: 
                 side_i, side_j = (0, 1) if roots[i] == key[0] else (1, 0)
                 rec["sides"][side_i][i] = a
                 rec["sides"][side_j][j] = b
+    pol: dict[int, Polarity] = {}
     for (i, j) in space.similar_pairs(ACCOUNT_COSINE):
         if roots[i] == roots[j] or not _independent(cands[i], cands[j]) or _opinion(cands[i]) or _opinion(cands[j]):
             continue
-        if contradicts(cands[i].text, cands[j].text, common):
+        for k in (i, j):
+            if k not in pol:
+                pol[k] = polarity(cands[k].text)
+        if contradicts(pol[i], pol[j], common):
             key = (min(roots[i], roots[j]), max(roots[i], roots[j]))
             if key in found:
                 continue

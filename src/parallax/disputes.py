@@ -72,10 +72,10 @@ class Figure:
     end: int
 
 
-def frames_of(text: str) -> frozenset[str]:
-    """Frames whose signal stems occur in a text."""
-    toks = stems(text)
-    return frozenset(f for f, keys in FRAMES.items() if any(t.startswith(k) for t in toks for k in keys))
+def frames_of(text: str, toks: list[str] | None = None) -> frozenset[str]:
+    """Frames whose signal stems occur in a text (``toks``: its stems, if already known)."""
+    words = set(stems(text) if toks is None else toks)
+    return frozenset(f for f, keys in FRAMES.items() if any(t.startswith(k) for t in words for k in keys))
 
 
 def _family(unit: str | None) -> str | None:
@@ -101,9 +101,12 @@ def _whole(about: str | None) -> frozenset[str]:
     return frozenset(stems(m.group("w"))[:2])
 
 
-def figures(sentence: str, sentence_start: int, quantities: tuple[Quantity, ...]) -> list[Figure]:
+def figures(sentence: str, sentence_start: int, quantities: tuple[Quantity, ...],
+            toks: list[str] | None = None) -> list[Figure]:
     """The comparable figures of one sentence (those with a known unit family)."""
-    frames = frames_of(sentence)
+    if not quantities and not _TOTALITY.search(sentence):
+        return []
+    frames = frames_of(sentence, toks)
     out: list[Figure] = []
     for q in quantities:
         family = _family(q.unit)
@@ -139,18 +142,31 @@ def conflicting(a: Figure, b: Figure) -> bool:
     return comparable(a, b) and (a.high < b.low or b.high < a.low)
 
 
-def contradicts(a: str, b: str, common: set[str]) -> bool:
+@dataclass(frozen=True)
+class Polarity:
+    """A sentence's content stems and those of them a negation stands before."""
+
+    stems: frozenset[str]
+    negated: frozenset[str]
+
+
+def polarity(text: str) -> Polarity:
+    """What :func:`contradicts` needs of one sentence (computed once per sentence)."""
+    return Polarity(frozenset(stems(text)), frozenset(t for t, neg in _negation_tokens(text) if neg))
+
+
+def contradicts(a: str | Polarity, b: str | Polarity, common: set[str]) -> bool:
     """One sentence negates a statement the other makes (``common``: the story's everyday stems).
 
     Needs two shared distinctive content stems, and a negation within three words before one
     of them in exactly one of the sentences ("a secret deal" / "the deal was never a secret").
     """
-    shared = (set(stems(a)) & set(stems(b))) - common - _NEGATION
+    pa = a if isinstance(a, Polarity) else polarity(a)
+    pb = b if isinstance(b, Polarity) else polarity(b)
+    shared = (pa.stems & pb.stems) - common - _NEGATION
     if len(shared) < 2:
         return False
-    neg_a = {t for t, neg in _negation_tokens(a) if neg} & shared
-    neg_b = {t for t, neg in _negation_tokens(b) if neg} & shared
-    return bool(neg_a) != bool(neg_b)
+    return bool(pa.negated & shared) != bool(pb.negated & shared)
 
 
 def _negation_tokens(text: str) -> list[tuple[str, bool]]:

@@ -7,24 +7,21 @@ result for an article depends only on that article (a pure per-article stage).
 from __future__ import annotations
 
 import bisect
-import os
 from collections.abc import Sequence
 
 from .attribution import attribute, cited_sources, needs_entities
 from .classifiers import load_classifier
-from .nlp import spacy_ner
+from .nlp import EntityTuple, ner_entities
 from .quantities import find_quantities
 from .types import Article, Entity, Extraction, Sentence
 
-# Texts per spaCy minibatch (per worker when parallel).
-_SPACY_BATCH = 16
 # spaCy refuses texts over 1M characters; articles near that are dumps, so entities are read
 # from the first part only.
 _MAX_NER_CHARS = 200_000
 # Between two selected sentences in the text NER reads: a paragraph break, so no entity spans it.
 _JOIN = "\n\n"
-# NER in two processes once a batch is big enough to pay for starting them: 1.5x on 64
-# articles, 1.65x on 128 (11.8 → 18.1 / 19.5 articles/s on this 2-core machine).
+# NER in the two persistent worker processes once a batch is big enough to pay for shipping
+# the texts (small runs such as the Raqqa example stay in one process and start no workers).
 _PARALLEL_MIN_BATCH = 32
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "DATE", "PRODUCT", "LAW"}
 
@@ -33,13 +30,13 @@ def extract_batch(articles: Sequence[Article]) -> list[Extraction]:
     """Extract claims material for each article; one Extraction per article, same order."""
     if not articles:
         return []
-    nlp = spacy_ner()
-    processes = min(2, os.cpu_count() or 1) if len(articles) >= _PARALLEL_MIN_BATCH else 1
     views = [ner_view(a.sentences) for a in articles]
-    docs = nlp.pipe((text for text, _ in views), batch_size=_SPACY_BATCH, n_process=processes)
+    pending = ner_entities([text for text, _ in views], parallel=len(articles) >= _PARALLEL_MIN_BATCH)
     all_sents = [s.text for a in articles for s in a.sentences]
     subj = load_classifier("subjectivity").predict_proba(all_sents)
     check = load_classifier("checkworthy").predict_proba(all_sents)
+    quantities = [find_quantities(a.doc.text, a.sentences) for a in articles]
+    docs = pending()  # the workers ran NER while this process did the rest
     out: list[Extraction] = []
     pos = 0
     for article, doc, (_, pieces) in zip(articles, docs, views, strict=True):
@@ -50,7 +47,7 @@ def extract_batch(articles: Sequence[Article]) -> list[Extraction]:
         out.append(Extraction(
             article_id=article.id,
             entities=entities,
-            quantities=find_quantities(text, article.sentences),
+            quantities=quantities[len(out)],
             attributions=attributions,
             cited_sources=cited_sources(text, article.sentences, entities, attributions),
             subjective=[round(float(p), 4) for p in subj[pos:pos + n]],
@@ -64,9 +61,10 @@ def ner_view(sentences: Sequence[Sentence]) -> tuple[str, list[tuple[int, int, i
     """The part of an article NER reads, and where each piece sits in the article text.
 
     Entities serve attribution and cited sources, so NER reads only sentences where a
-    speaker can be named (a reporting cue, a quotation, an outlet's name): 45 % of the words of
-    news text (measured on 500 articles of the throughput corpus), which more than halves the
-    cost of the slowest model in the pipeline. Pieces are ``(view_start, article_start,
+    speaker can be named or introduced (a reporting cue, a title, a role apposition; see
+    ``attribution.needs_entities``): about half of the words of news text (45 % have a cue,
+    measured on 500 articles of the throughput corpus), which about halves the cost of the
+    slowest model in the pipeline. Pieces are ``(view_start, article_start,
     length)``.
     """
     parts: list[str] = []
@@ -83,19 +81,19 @@ def ner_view(sentences: Sequence[Sentence]) -> tuple[str, list[tuple[int, int, i
     return _JOIN.join(parts), pieces
 
 
-def map_entities(doc: object, pieces: list[tuple[int, int, int]]) -> list[Entity]:
+def map_entities(ents: list[EntityTuple], pieces: list[tuple[int, int, int]]) -> list[Entity]:
     """Entities of the NER view, at their offsets in the article text."""
     starts = [p[0] for p in pieces]
     out: list[Entity] = []
-    for e in doc.ents:  # type: ignore[attr-defined]
-        if e.label_ not in _ENTITY_LABELS:
+    for start, end, label, text in ents:
+        if label not in _ENTITY_LABELS:
             continue
-        i = bisect.bisect_right(starts, e.start_char) - 1
+        i = bisect.bisect_right(starts, start) - 1
         if i < 0:
             continue
         view_start, art_start, length = pieces[i]
-        if e.end_char > view_start + length:  # ran over a join: not one entity of the article
+        if end > view_start + length:  # ran over a join: not one entity of the article
             continue
         shift = art_start - view_start
-        out.append(Entity(e.start_char + shift, e.end_char + shift, e.text, e.label_))
+        out.append(Entity(start + shift, end + shift, text, label))
     return out

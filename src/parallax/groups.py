@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -39,6 +39,9 @@ class DisjointSet(Generic[T]):
         return out
 
 
+_DENSE_MAX_CELLS = 4_000_000
+
+
 def average_link(matrix: sp.csr_matrix, pairs: list[tuple[float, int, int]], threshold: float,
                  cannot_link: Callable[[list[int], list[int]], bool] | None = None) -> list[int]:
     """Merge along candidate pairs, strongest first, while the mean cosine between the two
@@ -52,19 +55,28 @@ def average_link(matrix: sp.csr_matrix, pairs: list[tuple[float, int, int]], thr
     n = matrix.shape[0]
     sets: DisjointSet[int] = DisjointSet(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
-    sums: dict[int, sp.csr_matrix] = {}
+    sums: dict[int, Any] = {}
+    # Small blocks (one story's sentences) go dense: scipy's per-call overhead dominated the
+    # sparse version (8 s of a 35 s align stage on 600 articles).
+    dense = matrix.toarray() if n * matrix.shape[1] <= _DENSE_MAX_CELLS else None
 
-    def total(root: int) -> sp.csr_matrix:
+    def total(root: int) -> Any:
         if root not in sums:
             rows = members[root]
-            sums[root] = sp.csr_matrix(np.ones((1, len(rows)), dtype=np.float32)) @ matrix[rows]
+            if dense is not None:
+                sums[root] = dense[rows].sum(axis=0)
+            else:
+                sums[root] = sp.csr_matrix(np.ones((1, len(rows)), dtype=np.float32)) @ matrix[rows]
         return sums[root]
+
+    def dot(x: Any, y: Any) -> float:
+        return float(x @ y) if dense is not None else float(x.multiply(y).sum())
 
     for _, a, b in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
         ra, rb = sets.find(a), sets.find(b)
         if ra == rb:
             continue
-        mean = float(total(ra).multiply(total(rb)).sum()) / (len(members[ra]) * len(members[rb]))
+        mean = dot(total(ra), total(rb)) / (len(members[ra]) * len(members[rb]))
         if mean < threshold or cannot_link is not None and cannot_link(members[ra], members[rb]):
             continue
         keep, gone = min(ra, rb), max(ra, rb)

@@ -78,13 +78,15 @@ def score_batch(items: Sequence[ScoreInput]) -> list[Signals]:
         sent_hate = body_hate[pos:pos + n]
         pos += n
         body = {
-            "clickbait": _clickbait(it.title, float(cb[k]), clickbait.top_terms(it.title, 3)),
+            # Evidence terms only where they are shown (top_terms re-featurizes the text).
+            "clickbait": _clickbait(it.title, float(cb[k]), clickbait.top_terms(it.title, 3) if cb[k] >= 0.5 else []),
             "opinion_share": _opinion(it, subj_threshold),
             "loaded_language": _loaded(it.text),
             "hate": _hate_body(it.sentences, sent_hate),
             "sourcing": _sourcing(it, subj_threshold),
             "headline_support": _headline_support(it.title, it.text, stances[k] if stances else None),
-            "slant": _slant(it.text, float(slant[k]), slant_model.top_terms(slant_texts[k], 5), slant_model.threshold),
+            "slant": _slant(it.text, float(slant[k]), slant_model.top_terms(slant_texts[k], 5)
+                            if slant[k] >= slant_model.threshold else [], slant_model.threshold),
         }
         comments = []
         for text in it.comments:
@@ -102,7 +104,7 @@ def _clickbait(title: str, p: float, terms: list[tuple[str, float]]) -> Signal:
     """The headline model's probability combined with the sensational devices it misses."""
     cues = headline_devices(title)
     ev = [Evidence(c.text, f"{c.why} (+{c.weight:.2f})", c.start, c.end) for c in cues]
-    for term, weight in terms if p >= 0.5 else []:
+    for term, weight in terms:
         ev.append(Evidence(term, f"headline term typical of clickbait (model weight {weight:.2f})"))
     return Signal(round(combine(p, cues), 4), ev, {"model": round(p, 4), "devices": len(cues)})
 
@@ -137,7 +139,7 @@ def _slant(text: str, p: float, terms: list[tuple[str, float]], threshold: float
     The direction of the slant (left / right) is not given: the training labels do not say it.
     """
     ev = []
-    for term, weight in terms if p >= threshold else []:
+    for term, weight in terms:
         m = re.search(r"\b" + re.escape(term).replace(r"\ ", r"\W+") + r"\b", text, re.I)
         ev.append(Evidence(m.group(0) if m else term, f"word typical of hyperpartisan articles (+{weight:.2f})",
                            m.start() if m else None, m.end() if m else None))
