@@ -70,7 +70,7 @@ def models(data: Path, cv: bool) -> dict[str, Any]:
 
         out["hyperpartisan_cv10_accuracy_shipped_config"] = gate_metrics(data, cv=True)["hyperpartisan_cv10_accuracy"]
     ll = _read("loaded_language.json")
-    out["loaded_language_span_f1"] = ll.get("heldout", {}).get("F1")
+    out["loaded_language_span_f1"] = ll.get("heldout", {}).get("SI", {}).get("F1")
     return out
 
 
