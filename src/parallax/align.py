@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from .claimsim import StorySpace
-from .disputes import FRAMES, Figure, Polarity, comparable, conflicting, contradicts, figures, polarity
+from .disputes import Figure, Polarity, comparable, conflicting, contradicts, figures, polarity
 from .groups import DisjointSet, average_link
 from .types import Claim, Mention, Quantity, StoryAlignment
 
@@ -412,4 +412,4 @@ def _omissions(claims: list[Claim], articles: list[str]) -> dict[str, list[str]]
     return {a: [c.id for c in corroborated if all(m.article != a for m in c.mentions)] for a in articles}
 
 
-__all__ = ["FRAMES", "AlignSentence", "align_story", "candidates"]
+__all__ = ["AlignSentence", "align_story", "candidates"]

@@ -166,7 +166,7 @@ def render_html(report: Mapping[str, Any]) -> str:
 def marked_text(article: Mapping[str, Any]) -> dict[str, Any]:
     """An article's paragraphs cut into pieces, evidence spans marked, for the HTML page.
 
-    Returns ``{"paragraphs": [[{"text", "id", "why"}...]...], "links": {"signal/i": id}}``:
+    Returns ``{"paragraphs": [[{"text", "mark", "id", "why"}...]...], "links": {"signal/i": id}}``:
     each body signal's evidence item ``i`` links to the mark that holds its start. Overlapping
     spans share the first mark (one sentence is often evidence of several signals).
     """
@@ -191,6 +191,7 @@ def marked_text(article: Mapping[str, Any]) -> dict[str, Any]:
     accepted.sort()
     paragraphs: list[list[dict[str, Any]]] = []
     pos = 0
+    placed: set[str] = set()  # a span over two paragraphs is marked twice; its id goes on the first
     for para in text.split("\n\n"):
         lo, hi = pos, pos + len(para)
         pieces: list[dict[str, Any]] = []
@@ -199,12 +200,14 @@ def marked_text(article: Mapping[str, Any]) -> dict[str, Any]:
             if end <= cur or start >= hi:
                 continue
             if start > cur:
-                pieces.append({"text": text[cur:start], "id": None, "why": None})
+                pieces.append({"text": text[cur:start], "mark": False, "id": None, "why": None})
             stop = min(end, hi)
-            pieces.append({"text": text[max(start, cur):stop], "id": mid, "why": why})
+            pieces.append({"text": text[max(start, cur):stop], "mark": True,
+                           "id": None if mid in placed else mid, "why": why})
+            placed.add(mid)
             cur = stop
         if cur < hi:
-            pieces.append({"text": text[cur:hi], "id": None, "why": None})
+            pieces.append({"text": text[cur:hi], "mark": False, "id": None, "why": None})
         paragraphs.append(pieces)
         pos = hi + 2
     return {"paragraphs": paragraphs, "links": links}
