@@ -5,8 +5,9 @@ one fact apart from two statements of different facts is the story's *less commo
 ("pockets", "hospital", "displaced") and the figures. So, per story:
 
 - words are stemmed (Snowball English: "celebratory" ~ "celebrations", "pockets" ~ "pocket")
-  and weighted by an IDF over the story's own sentences, times the background IDF (a word that
-  is rare in the story but common in all news, such as "said", stays weak);
+  and weighted by an IDF over the story's own *articles* (what most outlets of the story say is
+  its common ground), times the background IDF (a word that is rare in the story but common in
+  all news, such as "report", stays weak);
 - a sentence is read with a little of its neighbours (weight ``CONTEXT_WEIGHT``), because
   news prose spreads one fact over two sentences ("The last black IS flag was at the city
   hospital. The notorious stadium …").
