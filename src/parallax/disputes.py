@@ -158,7 +158,7 @@ def polarity(text: str) -> Polarity:
 def contradicts(a: str | Polarity, b: str | Polarity, common: set[str]) -> bool:
     """One sentence negates a statement the other makes (``common``: the story's everyday stems).
 
-    Needs two shared distinctive content stems, and a negation within three words before one
+    Needs two shared distinctive content stems, and a negation within two words before one
     of them in exactly one of the sentences ("a secret deal" / "the deal was never a secret").
     """
     pa = a if isinstance(a, Polarity) else polarity(a)
@@ -170,10 +170,25 @@ def contradicts(a: str | Polarity, b: str | Polarity, common: set[str]) -> bool:
 
 
 def _negation_tokens(text: str) -> list[tuple[str, bool]]:
-    """Stems, each flagged when a negation word stands within the three words before it."""
-    words = re.findall(r"[a-z0-9]+(?:n't)?", text.lower().replace("’", "'"))
+    """Stems, each flagged when a negation word stands within the two words before it.
+
+    Negated words of knowing and saying ("could not be independently verified", "had no
+    comment", "it is not clear") hedge a report; they do not contradict another one.
+    """
+    raw = re.findall(r"[A-Za-z0-9]+(?:n't)?", text.replace("’", "'"))
+    words = [w.lower() for w in raw]
     out: list[tuple[str, bool]] = []
     for i, w in enumerate(words):
-        window = words[max(0, i - 3):i]
-        out.append((stem(w), any(x.endswith("n't") or stem(x) in _NEGATION for x in window)))
+        s = stem(w)
+        window = words[max(0, i - 2):i]
+        negated = any(x.endswith("n't") or stem(x) in _NEGATION for x in window)
+        # A name is not a statement: "neither Ferguson nor St. Louis police" negates no place.
+        negated = negated and raw[i][0].islower() and s not in _EPISTEMIC
+        out.append((s, negated and not any(stem(x) in _EPISTEMIC for x in window)))
     return out
+
+
+# Stems of knowing, saying and confirming: negating them hedges a statement.
+_EPISTEMIC = frozenset({"confirm", "verifi", "comment", "clear", "known", "know", "say", "said", "reveal",
+                        "disclos", "independ", "immedi", "respond", "avail", "sure", "certain", "specifi",
+                        "identifi", "elabor", "provid", "return", "answer", "repli", "explain"})
