@@ -91,3 +91,11 @@ def test_contradiction_needs_a_negated_shared_statement() -> None:
     assert contradicts("The BBC reported a secret deal let fighters leave.",
                        "Dillon said the deal was never a secret.", set())
     assert not contradicts("The BBC reported a secret deal.", "The deal was a secret, officials said.", set())
+
+
+def test_hedges_and_names_are_not_contradictions() -> None:
+    # A negated verb of knowing hedges a report; a negated name negates no statement.
+    assert not contradicts("The source's information could not be independently verified.",
+                           "The information came from an independently verified source.", set())
+    assert not contradicts("Neither Ferguson nor St. Louis County police contacted the man.",
+                           "Protesters marched in St. Louis County on Tuesday.", set())
