@@ -78,6 +78,11 @@ def measure(data: Path) -> dict[str, float]:
     from train_hyperpartisan import gate_metrics as hyperpartisan_gate
 
     out.update(hyperpartisan_gate(data))
+    from train_techniques import gate_metrics as techniques_gate  # SemEval-2023 T3 dev paragraphs
+
+    tech = techniques_gate(data / "semeval2023_t3_en")
+    out["techniques_micro_f1_dev"] = tech["micro_F1"]
+    out["techniques_any_f1_dev"] = tech["any_technique_F1"]
     return {k: round(float(v), 4) for k, v in out.items()}
 
 

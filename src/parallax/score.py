@@ -17,6 +17,8 @@ from .classifiers import article_text, load_classifier
 from .loaded import find_loaded_spans, loaded_score
 from .segment import split_sentences
 from .stance import StanceResult, model_available, predict_stance
+from .techniques import label_paragraphs
+from .techniques import model_available as model_available_techniques
 from .textvec import hasher
 from .types import Evidence, Extraction, Sentence, Signal, Signals
 from .voice import author_voice, combine, headline_devices
@@ -49,6 +51,7 @@ def score_batch(items: Sequence[ScoreInput]) -> list[Signals]:
     subj_threshold = load_classifier("subjectivity").threshold
     titles = [it.title for it in items]
     cb = clickbait.predict_proba(titles)
+    para_labels = _paragraph_techniques([it.text for it in items])
     slant_model = load_classifier("hyperpartisan")
     slant_texts = [article_text(it.title, it.text) for it in items]
     slant = slant_model.predict_proba(slant_texts)
@@ -81,7 +84,7 @@ def score_batch(items: Sequence[ScoreInput]) -> list[Signals]:
             # Evidence terms only where they are shown (top_terms re-featurizes the text).
             "clickbait": _clickbait(it.title, float(cb[k]), clickbait.top_terms(it.title, 3) if cb[k] >= 0.5 else []),
             "opinion_share": _opinion(it, subj_threshold),
-            "loaded_language": _loaded(it.text),
+            "loaded_language": _loaded(it.text, para_labels[k]),
             "hate": _hate_body(it.sentences, sent_hate),
             "sourcing": _sourcing(it, subj_threshold),
             "headline_support": _headline_support(it.title, it.text, stances[k] if stances else None),
@@ -146,10 +149,44 @@ def _slant(text: str, p: float, terms: list[tuple[str, float]], threshold: float
     return Signal(round(p, 4), ev, {"model": "hyperpartisan", "label": "hyperpartisan" if p >= threshold else "not"})
 
 
-def _loaded(text: str) -> Signal:
+# Paragraph techniques of the SemEval-2023 model shown as evidence: only those with dev F1
+# >= 0.25 (Flag-Waving 0.40, Loaded Language 0.33, Name Calling 0.30, Causal Oversimplification
+# 0.26; bench/results/techniques.json). The others are too often wrong to show a reader.
+RELIABLE_TECHNIQUES = frozenset({"Flag_Waving", "Loaded_Language", "Name_Calling-Labeling",
+                                 "Causal_Oversimplification"})
+
+
+def _paragraph_techniques(texts: list[str]) -> list[list[tuple[int, int, list[str]]]]:
+    """Per text: (start, end, techniques) of each paragraph the technique model flags."""
+    if not model_available_techniques():
+        return [[] for _ in texts]
+    spans: list[tuple[int, int, int]] = []
+    paras: list[str] = []
+    for k, text in enumerate(texts):
+        pos = 0
+        for para in text.split("\n\n"):
+            if para.strip():
+                spans.append((k, pos, pos + len(para)))
+                paras.append(para)
+            pos += len(para) + 2
+    out: list[list[tuple[int, int, list[str]]]] = [[] for _ in texts]
+    for (k, start, end), labels in zip(spans, label_paragraphs(paras) if paras else [], strict=True):
+        keep = [t for t in labels if t in RELIABLE_TECHNIQUES]
+        if keep:
+            out[k].append((start, end, keep))
+    return out
+
+
+def _loaded(text: str, paragraphs: list[tuple[int, int, list[str]]] | None = None) -> Signal:
+    """Loaded-language intensity from the span lexicon (PTC), with the span lexicon's spans and
+    the paragraphs the SemEval-2023 technique model flags as evidence."""
     spans = find_loaded_spans(text)
     ev = [Evidence(s.text, s.technique.replace("_", " "), s.start, s.end) for s in spans]
-    return Signal(round(loaded_score(text, spans), 4), ev)
+    for start, end, labels in paragraphs or []:
+        names = ", ".join(t.replace("_", " ").replace("-", " / ") for t in labels)
+        ev.append(Evidence(text[start:end], f"paragraph: {names} (technique model)", start, end))
+    details = {"lexicon_spans": len(spans), "technique_paragraphs": len(paragraphs or [])}
+    return Signal(round(loaded_score(text, spans), 4), ev, details)
 
 
 def _hate_body(sentences: list[Sentence], probs: np.ndarray) -> Signal:
