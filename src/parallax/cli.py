@@ -273,9 +273,13 @@ def summary(report: dict[str, Any], html: Path | None, db: Path) -> str:
         lines.append(
             f"\n■ {s['title']}\n  {n} article{'s' if n != 1 else ''}, "
             f"{s['independent_origins']} independent origin{'s' if s['independent_origins'] != 1 else ''} · "
-            f"{len(s['claims'])} claims, {corroborated} corroborated")
-        for line in s["summary"][:3]:
+            f"{len(s['claims'])} claims, {corroborated} corroborated, {len(s['disputes'])} disputes")
+        for line in [x for x in s["summary"] if not x.startswith("Disputed")][:3]:
             lines.append(f"  · {line[:160]}")
+        for d in s["disputes"][:3]:
+            sides = "; ".join(f"{(p.get('text') or '')[:40]} ({p.get('attributed_to') or 'unattributed'})"
+                              for p in d["positions"][:3])
+            lines.append(f"  ≠ {d['about']}: {sides}")
         for aid in s["articles"][:8]:
             a = articles[aid]
             sig = a["signals"]
