@@ -52,7 +52,9 @@ sys.path.insert(0, str(ROOT / "src"))
 from parallax import classifiers as C  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from train_classifiers import save_and_reload  # noqa: E402  (same file format as the other classifiers)
+# The same model file format, sigmoid and hashed-count cache as the other classifiers.
+from train_classifiers import Features as BaseFeatures  # noqa: E402
+from train_classifiers import save_and_reload, sigmoid  # noqa: E402
 
 MODELS_DIR = ROOT / "src" / "parallax" / "data" / "models"
 RESULTS_PATH = ROOT / "bench" / "results" / "hyperpartisan.json"
@@ -103,16 +105,11 @@ def load_hyperpartisan(data: Path) -> Articles:
 # --------------------------------------------------------------------------- features / fitting
 
 
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
-
-
-class Features:
-    """Hashed counts + raw style cues of a fixed text list; statistics fitted on chosen rows."""
+class Features(BaseFeatures):
+    """Hashed counts plus raw style cues; statistics (IDF, style centring) fitted on chosen rows."""
 
     def __init__(self, texts: Sequence[str], spec: C.FeatureSpec) -> None:
-        self.texts, self.spec = list(texts), spec
-        self.counts = C.hashed_counts(self.texts, spec)
+        super().__init__(texts, spec)
         self.style = C.style_features(C.truncate(self.texts, spec)) if spec.style else None
 
     def with_spec(self, spec: C.FeatureSpec) -> Features:
@@ -122,16 +119,12 @@ class Features:
         return other
 
     def stats(self, rows: np.ndarray) -> dict[str, np.ndarray]:
-        out = {b: C.compute_idf(m[rows]) for b, m in self.counts.items()} if self.spec.use_idf else {}
+        out = self.idf(rows)
         if self.style is not None:
             out["style_center"] = self.style[rows].mean(axis=0)
             scale = self.style[rows].std(axis=0)
             out["style_scale"] = np.where(scale > 1e-6, scale, 1.0)
         return out
-
-    def matrix(self, rows: np.ndarray, stats: dict[str, np.ndarray]) -> sp.csr_matrix:
-        counts = {b: m[rows] for b, m in self.counts.items()}
-        return C.assemble(counts, [self.texts[i] for i in rows], self.spec, stats)
 
 
 def fit_lr(x: sp.csr_matrix, y: np.ndarray, c: float) -> LogisticRegression:
