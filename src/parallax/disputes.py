@@ -64,6 +64,7 @@ class Figure:
     family: str
     frames: frozenset[str]
     whole: frozenset[str]  # stems of the "of …" whole for shares ("of the city")
+    named_whole: bool  # the whole is a proper name ("of Raqqa"): a place the story names
     low: float
     high: float
     value: float
@@ -90,15 +91,17 @@ def _bounds(value: float, text: str) -> tuple[float, float]:
         if pattern.search(text):
             low = value * (1.0 - below)
             return low, (float("inf") if above is None else value * (1.0 + above))
-    tol = ROUND_TOLERANCE if value >= 100 and value % 50 == 0 or value % 5 == 0 else EXACT_TOLERANCE
+    is_round = (value >= 100 and value % 50 == 0) or value % 5 == 0
+    tol = ROUND_TOLERANCE if is_round else EXACT_TOLERANCE
     return value * (1.0 - tol), value * (1.0 + tol)
 
 
-def _whole(about: str | None) -> frozenset[str]:
+def _whole(about: str | None) -> tuple[frozenset[str], bool]:
+    """Stems of the whole a share is of ("of the city" → {"citi"}), and whether it is a name."""
     m = re.match(r"\s*of\s+(?:the\s+)?(?P<w>[\w'’ -]+)", about or "")
     if not m:
-        return frozenset()
-    return frozenset(stems(m.group("w"))[:2])
+        return frozenset(), False
+    return frozenset(stems(m.group("w"))[:2]), m.group("w")[:1].isupper()
 
 
 def figures(sentence: str, sentence_start: int, quantities: tuple[Quantity, ...],
@@ -115,11 +118,12 @@ def figures(sentence: str, sentence_start: int, quantities: tuple[Quantity, ...]
         low, high = _bounds(q.value, q.text)
         if family == "percent":
             high = min(high, 100.0)
-        out.append(Figure(family, frames, _whole(q.about), low, high, q.value, q.text, q.start, q.end))
+        whole, named = _whole(q.about)
+        out.append(Figure(family, frames, whole, named, low, high, q.value, q.text, q.start, q.end))
     for m in _TOTALITY.finditer(sentence):
         if "control" in frames:
             whole = frozenset({stem((m.group("whole") or m.group("whole2")).lower())})
-            out.append(Figure("percent", frames, whole, 100.0, 100.0, 100.0, m.group(0),
+            out.append(Figure("percent", frames, whole, False, 100.0, 100.0, 100.0, m.group(0),
                               sentence_start + m.start(), sentence_start + m.end()))
     return out
 
@@ -131,9 +135,11 @@ def comparable(a: Figure, b: Figure) -> bool:
     if a.family == "percent":
         if not a.whole or not b.whole:
             return False
-        same_place = bool(a.whole & _PLACE_WORDS or a.whole & {"raqqa"}) and bool(b.whole & _PLACE_WORDS
-                                                                                   or b.whole & {"raqqa"})
-        return bool(a.whole & b.whole) or same_place
+        # "of the city" and "of Raqqa": within one story, a place word and a named place are
+        # taken to be the same place (the story's own city).
+        place_a = bool(a.whole & _PLACE_WORDS) or a.named_whole
+        place_b = bool(b.whole & _PLACE_WORDS) or b.named_whole
+        return bool(a.whole & b.whole) or (place_a and place_b)
     return True
 
 
