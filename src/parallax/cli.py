@@ -161,7 +161,8 @@ def check(claim: str, db_path: Path, as_json: bool) -> None:
         click.echo(f"\n{label} ({len(items)})")
         for it in items:
             source = it["outlet"] or f"“{(it['title'] or it['article'])[:50]}”"
-            click.echo(f"  {it['probs'][label]:.2f}  {source}: {it['sentence'][:160]}  [{it['why']}]")
+            score = f"{it['probs'][label]:.2f}" if it["probs"] else "rule"
+            click.echo(f"  {score:>4}  {source}: {it['sentence'][:160]}  [{it['why']}]")
 
 
 def _map_csv(file: Path, out_path: Path | None, needed: list[str], added: list[str], fn: Any) -> None:

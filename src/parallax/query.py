@@ -34,8 +34,9 @@ def check_claim(db_path: str | Path, claim: str, max_articles: int = MAX_ARTICLE
     """Sentences of the database that agree with, disagree with or discuss ``claim``.
 
     Returns ``{"claim", "articles_read", "agree": [...], "disagree": [...], "discuss": [...]}``;
-    each item has the article, its title and outlet, the sentence with its offsets, and the
-    stance probabilities. Unrelated sentences are left out.
+    each item has the article, its title and outlet, the sentence with its offsets, the stance
+    probabilities (None for a conflicting figure, which is a rule) and ``why``. Unrelated
+    sentences are left out.
     """
     path = Path(db_path)
     if not path.exists():
@@ -74,7 +75,7 @@ def check_claim(db_path: str | Path, claim: str, max_articles: int = MAX_ARTICLE
                     "start": s["start"], "end": s["end"], "sentence": s["text"]}
             clash = _figure_clash(claim_figs, s, qty.get(i, []))
             if clash:  # the same thing counted differently: a disagreement, whatever the wording
-                out["disagree"].append({**item, "probs": {"disagree": 1.0}, "why": clash})
+                out["disagree"].append({**item, "probs": None, "why": clash})  # a rule, not a model
             elif rank < SENTENCES_PER_ARTICLE and overlap >= MIN_STEM_OVERLAP:
                 pairs.append((claim, s["text"]))
                 where.append(item)
@@ -82,8 +83,8 @@ def check_claim(db_path: str | Path, claim: str, max_articles: int = MAX_ARTICLE
         if res.label != "unrelated":
             out[res.label].append({**item, "probs": {k: round(v, 4) for k, v in res.probs.items()},
                                    "why": "stance model"})
-    for label in ("agree", "disagree", "discuss"):
-        out[label].sort(key=lambda it: -it["probs"][label])
+    for label in ("agree", "disagree", "discuss"):  # rule findings (conflicting figures) first
+        out[label].sort(key=lambda it, lab=label: -(it["probs"][lab] if it["probs"] else 2.0))
     return out
 
 
