@@ -84,7 +84,7 @@ def score_batch(items: Sequence[ScoreInput]) -> list[Signals]:
             # Evidence terms only where they are shown (top_terms re-featurizes the text).
             "clickbait": _clickbait(it.title, float(cb[k]), clickbait.top_terms(it.title, 3) if cb[k] >= 0.5 else []),
             "opinion_share": _opinion(it, subj_threshold),
-            "loaded_language": _loaded(it.text, para_labels[k]),
+            "loaded_language": _loaded(it.text, para_labels[k], _reported_regions(it)),
             "hate": _hate_body(it.sentences, sent_hate),
             "sourcing": _sourcing(it, subj_threshold),
             "headline_support": _headline_support(it.title, it.text, stances[k] if stances else None),
@@ -177,16 +177,45 @@ def _paragraph_techniques(texts: list[str]) -> list[list[tuple[int, int, list[st
     return out
 
 
-def _loaded(text: str, paragraphs: list[tuple[int, int, list[str]]] | None = None) -> Signal:
-    """Loaded-language intensity from the span lexicon (PTC), with the span lexicon's spans and
-    the paragraphs the SemEval-2023 technique model flags as evidence."""
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
+
+
+def _reported_regions(it: ScoreInput) -> list[tuple[int, int]]:
+    """Where the article reports others' words: quotations and attributed sentences."""
+    regions = [(m.start(), m.end()) for m in _QUOTED.finditer(it.text)]
+    regions += [(it.sentences[a.sentence].start, it.sentences[a.sentence].end) for a in it.extraction.attributions
+                if a.sentence < len(it.sentences)]
+    return regions
+
+
+def _loaded(text: str, paragraphs: list[tuple[int, int, list[str]]] | None = None,
+            reported: list[tuple[int, int]] | None = None) -> Signal:
+    """Loaded-language intensity of the article's own words (PTC span lexicon).
+
+    Like opinion share, the score reads what the outlet writes itself: loaded words inside
+    quotations and attributed sentences ("a cesspool of brutal lies," Dillon said) are the
+    source's, listed as evidence but left out of the score (``details.with_quotations`` keeps
+    the score over the whole text). Paragraphs the SemEval-2023 technique model flags are
+    evidence too.
+    """
     spans = find_loaded_spans(text)
-    ev = [Evidence(s.text, s.technique.replace("_", " "), s.start, s.end) for s in spans]
+    reported = reported or []
+
+    def quoted(a: int, b: int) -> bool:
+        return any(lo <= a and b <= hi for lo, hi in reported)
+
+    own_text = list(text)
+    for lo, hi in reported:
+        own_text[lo:hi] = " " * (hi - lo)
+    own = [s for s in spans if not quoted(s.start, s.end)]
+    ev = [Evidence(s.text, s.technique.replace("_", " ") + (" (in reported words)" if quoted(s.start, s.end) else ""),
+                   s.start, s.end) for s in spans]
     for start, end, labels in paragraphs or []:
         names = ", ".join(t.replace("_", " ").replace("-", " / ") for t in labels)
         ev.append(Evidence(text[start:end], f"paragraph: {names} (technique model)", start, end))
-    details = {"lexicon_spans": len(spans), "technique_paragraphs": len(paragraphs or [])}
-    return Signal(round(loaded_score(text, spans), 4), ev, details)
+    details = {"lexicon_spans": len(spans), "own_spans": len(own), "technique_paragraphs": len(paragraphs or []),
+               "with_quotations": round(loaded_score(text, spans), 4)}
+    return Signal(round(loaded_score("".join(own_text), own), 4), ev, details)
 
 
 def _hate_body(sentences: list[Sentence], probs: np.ndarray) -> Signal:
