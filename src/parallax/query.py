@@ -13,12 +13,13 @@ from typing import Any
 import numpy as np
 
 from .claimsim import stems
-from .disputes import Figure, comparable, conflicting, figures
+from .disputes import Figure, conflicting, figures
 from .quantities import find_quantities
 from .segment import split_sentences
 from .stance import predict_stance
 from .store import Store
 from .textvec import N_FEATURES, tfidf
+from .types import Quantity
 
 # Articles whose lead vector is at least this close to the claim are read sentence by sentence;
 # at most MAX_ARTICLES of them, best first. The lead (title and first 1,200 characters) is what
@@ -100,11 +101,9 @@ def _figure_clash(claim_figs: list[Figure], sentence: dict[str, Any], quantities
     """"450,000 vs 270,000 (how many fled or were displaced)" when a sentence's figure conflicts."""
     if not claim_figs or not quantities:
         return None
-    from .types import Quantity
-
     qs = tuple(Quantity(**q) for q in quantities)
     for f in figures(sentence["text"], sentence["start"], qs):
         for c in claim_figs:
-            if comparable(c, f) and conflicting(c, f):
+            if conflicting(c, f):  # conflicting implies comparable
                 return f"conflicting figure: {f.text} against {c.text}"
     return None
