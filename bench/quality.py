@@ -83,6 +83,11 @@ def measure(data: Path) -> dict[str, float]:
     tech = techniques_gate(data / "semeval2023_t3_en")
     out["techniques_micro_f1_dev"] = tech["micro_F1"]
     out["techniques_any_f1_dev"] = tech["any_technique_F1"]
+    from framing import hand_gold  # direction of framing vs 80 hand-labelled hyperpartisan articles
+
+    gold = hand_gold(data)
+    out["framing_precision_hand_gold"] = gold["precision"]
+    out["framing_coverage_hand_gold"] = gold["coverage"]
     return {k: round(float(v), 4) for k, v in out.items()}
 
 

@@ -39,6 +39,9 @@ def outlet_profiles(articles: Sequence[Mapping[str, Any]],
                 signals[name] = {"mean": round(sum(values) / len(values), 4), "median": round(median(values), 4),
                                  "min": round(min(values), 4), "max": round(max(values), 4), "n": len(values)}
         cited = Counter(c["name"] for a in arts for c in a["cited_sources"])
+        # How many of its articles frame towards each side (slant details; "none": no cues show one).
+        directions = Counter((a["signals"].get("slant", {}).get("details") or {}).get("direction") or "none"
+                             for a in arts)
         statuses = claim_status.get(outlet, Counter())
         out.append({
             "outlet": outlet,
@@ -48,5 +51,6 @@ def outlet_profiles(articles: Sequence[Mapping[str, Any]],
             "copies": sum(1 for a in arts if a.get("copy_of")),
             "articles_with_shared_passages": sum(1 for a in arts if a.get("reuse")),
             "cited": [{"name": n, "articles": k} for n, k in cited.most_common(TOP_CITED)],
+            "framing": {d: directions.get(d, 0) for d in ("left", "right", "none")},
         })
     return out

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .classifiers import article_text, load_classifier
+from .framing import framing
 from .loaded import find_loaded_spans, loaded_score
 from .segment import split_sentences
 from .stance import StanceResult, model_available, predict_stance
@@ -88,7 +89,7 @@ def score_batch(items: Sequence[ScoreInput]) -> list[Signals]:
             "hate": _hate_body(it.sentences, sent_hate),
             "sourcing": _sourcing(it, subj_threshold),
             "headline_support": _headline_support(it.title, it.text, stances[k] if stances else None),
-            "slant": _slant(it.text, float(slant[k]), slant_model.top_terms(slant_texts[k], 5)
+            "slant": _slant(it, float(slant[k]), slant_model.top_terms(slant_texts[k], 5)
                             if slant[k] >= slant_model.threshold else [], slant_model.threshold),
         }
         comments = []
@@ -135,18 +136,29 @@ def _opinion(it: ScoreInput, threshold: float) -> Signal:
                   {"own_sentences": len(own), "opinion": len(ev), "attributed_left_out": len(probs) - len(own)})
 
 
-def _slant(text: str, p: float, terms: list[tuple[str, float]], threshold: float) -> Signal:
-    """Hyperpartisan probability of the article (SemEval-2019 by-article model).
+def _slant(it: ScoreInput, p: float, terms: list[tuple[str, float]], threshold: float) -> Signal:
+    """Hyperpartisan probability of the article (SemEval-2019 by-article model), and the
+    direction of its framing (US left / right) where its own words show one (:mod:`.framing`).
 
-    Evidence: the words that push the model most towards "hyperpartisan", located in the body.
-    The direction of the slant (left / right) is not given: the training labels do not say it.
+    Evidence: the words that push the model most towards "hyperpartisan", located in the body,
+    then every framing cue (headline cues carry no body offsets).
     """
+    text = it.text
     ev = []
     for term, weight in terms:
         m = re.search(r"\b" + re.escape(term).replace(r"\ ", r"\W+") + r"\b", text, re.I)
         ev.append(Evidence(m.group(0) if m else term, f"word typical of hyperpartisan articles (+{weight:.2f})",
                            m.start() if m else None, m.end() if m else None))
-    return Signal(round(p, 4), ev, {"model": "hyperpartisan", "label": "hyperpartisan" if p >= threshold else "not"})
+    attributed = [(it.sentences[a.sentence].start, it.sentences[a.sentence].end) for a in it.extraction.attributions
+                  if a.sentence < len(it.sentences)]
+    frame = framing(text, attributed, it.title)
+    for c in frame.cues:
+        where = "headline: " if c.in_title else ""
+        ev.append(Evidence(c.text, f"{where}frames towards the {c.side}: {c.why}",
+                           None if c.in_title else c.start, None if c.in_title else c.end))
+    return Signal(round(p, 4), ev, {"model": "hyperpartisan", "label": "hyperpartisan" if p >= threshold else "not",
+                                    "direction": frame.direction, "direction_score": frame.score,
+                                    "direction_strength": frame.strength, "framing_cues": len(frame.cues)})
 
 
 # Paragraph techniques of the SemEval-2023 model shown as evidence: only those with dev F1
