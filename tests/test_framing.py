@@ -48,3 +48,11 @@ def test_no_direction_without_cues() -> None:
     assert (f.direction, f.score, f.strength, f.cues) == (None, 0.0, "none", [])
     # One cue each way cancels out.
     assert framing("Illegal aliens crossed. Undocumented immigrants worked.").direction is None
+
+
+def test_mentions_and_embedded_tweets_are_not_uses() -> None:
+    # A term quoted as someone else's ("Trump's “Crooked Hillary”") is a mention, not a use.
+    assert framing_cues("So Hillary blames Bernie for Trump's “Crooked Hillary” and moves on.") == []
+    tweet = ("Where are Crooked Hillary Emails? What a mess!\n"
+             "— Donald J. Trump (@realDonaldTrump) October 10, 2017\nThe senator did not reply.")
+    assert framing_cues(tweet) == []

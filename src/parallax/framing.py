@@ -142,6 +142,13 @@ _NEVER_RE = re.compile(r"(?:'s)?\s+(?:[Nn]ever|NEVER|failed to|[Ff]ailed To)\b")
 _SENTENCE_END_RE = re.compile(r"[.!?]\s|\n")
 # Closed quotations are the quoted speaker's framing; attributed sentences come from the caller.
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
+# An embedded tweet pasted as text: its paragraph ends in "— Name (@handle) October 10, 2017".
+# It is the tweeter's words, like a quotation.
+_TWEET_RE = re.compile(r"[^\n]*\n?[^\n]*?[\u2014-]\s*[^\n()]{1,60}\(@\w{1,30}\)\s+[A-Z][a-z]+ \d{1,2}, \d{4}")
+# Words before a quoted term that make it a mention, not a use: "Trump's “Crooked Hillary”",
+# "the so-called “deep state”".
+_DISTANCING_RE = re.compile(r"(?:'s|\b(?:his|her|their|so-called|called|dubbed|nicknamed|labell?ed|term|phrase|"
+                            r"slogan|chants?|chanted))\W{0,3}$", re.IGNORECASE)
 # A direction is shown when the cues lean this far one way: (right - left) / (right + left + 1).
 # The +1 is a prior of one neutral cue, so a single cue gives 0.5 and is shown as "weak".
 DIRECTION_MIN = 0.5
@@ -258,13 +265,18 @@ def _coded_matches(text: str) -> Iterator[tuple[re.Match[str], Side, str]]:
 
 def framing_cues(text: str, reported: Sequence[tuple[int, int]] = ()) -> list[FramingCue]:
     """Framing cues in ``text`` outside quotations and the ``reported`` (attributed) regions."""
-    regions = [*((m.start(), m.end()) for m in _QUOTED.finditer(text)), *reported]
+    quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    tweets = [(m.start(), m.end()) for m in _TWEET_RE.finditer(text)] if "(@" in text else []
+    regions = [*quotes, *tweets, *reported]
     cues: list[FramingCue] = []
     for m, side, gloss in _coded_matches(text):
         # A coded term in scare quotes inside the author's sentence ('an “America First”
-        # policy') is still the author's framing; only quotations longer than the term are
-        # someone else's words.
-        if _inside(m.start(), m.end(), [(a, b) for a, b in regions if b - a > len(m.group(0)) + 4]):
+        # policy') is still the author's framing, unless the words before it make it a mention
+        # ("Trump's “Crooked Hillary”"); a longer quotation is someone else's words.
+        scare = [(a, b) for a, b in quotes if b - a <= len(m.group(0)) + 4 and a <= m.start() and m.end() <= b]
+        if scare and _DISTANCING_RE.search(text, max(0, scare[0][0] - 30), scare[0][0]):
+            continue
+        if _inside(m.start(), m.end(), [(a, b) for a, b in regions if (a, b) not in scare]):
             continue
         cues.append(FramingCue(m.start(), m.end(), text[m.start():m.end()], side, "coded term", f"coded term: {gloss}"))
     for side, rx in _ACTOR_RE.items():
