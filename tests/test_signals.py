@@ -45,3 +45,22 @@ def test_devices_and_voice() -> None:
     assert author_voice("Maybe one of the MAGApedes could enlighten me?")
     # A quoted first person is the source speaking, not the author.
     assert author_voice("“I saw them with my own eyes,” one fighter said.") is None
+
+
+def test_a_quoted_slur_is_reported_not_counted() -> None:
+    """A news report quoting a slur to report on it is not hateful by that alone."""
+    import numpy as np
+
+    from parallax.score import _hate_body
+    from parallax.segment import split_sentences
+
+    text = ("Vandals painted “kill the k***s” on the synagogue door. Police are investigating. "
+            "The rabbi said the community would not be intimidated.")
+    sents = split_sentences(text)
+    full = np.array([0.9, 0.01, 0.02])  # the model on whole sentences
+    own = np.array([0.05, 0.01, 0.02])  # ... and on the author's own words, quotation left out
+    sig = _hate_body(sents, full, own)
+    assert sig.score is not None and sig.score < 0.1
+    assert [e.text for e in sig.evidence] == [sents[0].text] and "reported" in sig.evidence[0].why
+    # Abuse in the author's own words counts.
+    assert (_hate_body(sents, full, full).score or 0) > 0.3

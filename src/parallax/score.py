@@ -64,6 +64,13 @@ def score_batch(items: Sequence[ScoreInput]) -> list[Signals]:
             stances[k] = res
     body_sents = [s.text for it in items for s in it.sentences]
     body_hate = hate.predict_proba(body_sents) if body_sents else np.zeros(0)
+    # The author's own words: a report that quotes a slur to report on it ("The words “…” were
+    # painted on the door") repeats the slur inside quotation marks only. Sentences with a
+    # quotation are scored again without it, and that score is what counts for the body.
+    own_hate = body_hate.copy()
+    quoted = [k for k, text in enumerate(body_sents) if _QUOTED.search(text)]
+    if quoted:
+        own_hate[quoted] = hate.predict_proba([_QUOTED.sub(" … ", body_sents[k]) for k in quoted])
     # A comment is as abusive as its worst sentence: one slur at the end of a long comment
     # ("… not enough bloodshed for King Kike") must not be averaged away.
     comment_sents = [[s.text for s in split_sentences(c) if s.text.strip()] or [c] for it in items for c in it.comments]
@@ -79,14 +86,14 @@ def score_batch(items: Sequence[ScoreInput]) -> list[Signals]:
     pos = cpos = 0
     for k, it in enumerate(items):
         n = len(it.sentences)
-        sent_hate = body_hate[pos:pos + n]
+        sent_hate, sent_own = body_hate[pos:pos + n], own_hate[pos:pos + n]
         pos += n
         body = {
             # Evidence terms only where they are shown (top_terms re-featurizes the text).
             "clickbait": _clickbait(it.title, float(cb[k]), clickbait.top_terms(it.title, 3) if cb[k] >= 0.5 else []),
             "opinion_share": _opinion(it, subj_threshold),
             "loaded_language": _loaded(it.text, para_labels[k], _reported_regions(it)),
-            "hate": _hate_body(it.sentences, sent_hate),
+            "hate": _hate_body(it.sentences, sent_hate, sent_own),
             "sourcing": _sourcing(it, subj_threshold),
             "headline_support": _headline_support(it.title, it.text, stances[k] if stances else None),
             "slant": _slant(it, float(slant[k]), slant_model.top_terms(slant_texts[k], 5)
@@ -230,14 +237,23 @@ def _loaded(text: str, paragraphs: list[tuple[int, int, list[str]]] | None = Non
     return Signal(round(loaded_score("".join(own_text), own), 4), ev, details)
 
 
-def _hate_body(sentences: list[Sentence], probs: np.ndarray) -> Signal:
+def _hate_body(sentences: list[Sentence], probs: np.ndarray, own: np.ndarray) -> Signal:
+    """Abusive language of the body: the mean of the HATE_TOP_K most abusive sentences, each
+    scored on the author's own words (``own``: quotations left out). A sentence abusive only
+    through what it quotes is still evidence, marked as reported, but does not count."""
     if len(probs) == 0:
         return Signal(None)
-    top = np.sort(probs)[::-1][:HATE_TOP_K]
-    ev = [Evidence(sentences[i].text, f"abusive-language model: {probs[i]:.2f}",
-                   sentences[i].start, sentences[i].end)
-          for i in np.argsort(-probs, kind="stable") if probs[i] >= HATE_EVIDENCE_MIN]
-    return Signal(round(float(top.mean()), 4), ev)
+    top = np.sort(own)[::-1][:HATE_TOP_K]
+    ev = []
+    for i in np.argsort(-probs, kind="stable"):
+        if probs[i] < HATE_EVIDENCE_MIN:
+            break
+        why = (f"abusive-language model: {probs[i]:.2f}" if own[i] >= HATE_EVIDENCE_MIN else
+               f"abusive words inside a quotation (reported, not counted): {probs[i]:.2f}, "
+               f"the author's own words {own[i]:.2f}")
+        ev.append(Evidence(sentences[i].text, why, sentences[i].start, sentences[i].end))
+    return Signal(round(float(top.mean()), 4), ev,
+                  {"reported_only": sum(1 for e in ev if "reported" in e.why)})
 
 
 def _sourcing(it: ScoreInput, threshold: float) -> Signal:
