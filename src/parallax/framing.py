@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from importlib.resources import files
 from typing import Literal
 
+from .quotes import quotation_spans
+
 Side = Literal["left", "right"]
 
 # Party-coded actors. Names are matched case-sensitively: "Democratic" in "Syrian Democratic
@@ -140,8 +142,7 @@ _PREDICATE_RE = re.compile(r"\s+(?:is|was|are|were|has been|have been)\s+(?:an?\
 # "Obama Never Did This": the actor said never to have done it.
 _NEVER_RE = re.compile(r"(?:'s)?\s+(?:[Nn]ever|NEVER|failed to|[Ff]ailed To)\b")
 _SENTENCE_END_RE = re.compile(r"[.!?]\s|\n")
-# Closed quotations are the quoted speaker's framing; attributed sentences come from the caller.
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
+# Closed quotations (quotes.py) are the quoted speaker's framing; attributed sentences come from the caller.
 # An embedded tweet pasted as text: its paragraph ends in "— Name (@handle) October 10, 2017".
 # It is the tweeter's words, like a quotation.
 _TWEET_RE = re.compile(r"[^\n]*\n?[^\n]*?[\u2014-]\s*[^\n()]{1,60}\(@\w{1,30}\)\s+[A-Z][a-z]+ \d{1,2}, \d{4}")
@@ -265,7 +266,7 @@ def _coded_matches(text: str) -> Iterator[tuple[re.Match[str], Side, str]]:
 
 def framing_cues(text: str, reported: Sequence[tuple[int, int]] = ()) -> list[FramingCue]:
     """Framing cues in ``text`` outside quotations and the ``reported`` (attributed) regions."""
-    quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    quotes = quotation_spans(text)
     tweets = [(m.start(), m.end()) for m in _TWEET_RE.finditer(text)] if "(@" in text else []
     regions = [*quotes, *tweets, *reported]
     cues: list[FramingCue] = []

@@ -16,6 +16,7 @@ import numpy as np
 from .classifiers import article_text, load_classifier
 from .framing import framing
 from .loaded import find_loaded_spans, loaded_score
+from .quotes import QUOTATION as _QUOTED
 from .segment import split_sentences
 from .stance import StanceResult, model_available, predict_stance
 from .techniques import label_paragraphs
@@ -196,7 +197,6 @@ def _paragraph_techniques(texts: list[str]) -> list[list[tuple[int, int, list[st
     return out
 
 
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"")
 
 
 def _reported_regions(it: ScoreInput) -> list[tuple[int, int]]:

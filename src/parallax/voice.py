@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .quotes import QUOTATION_IN_SENTENCE as _QUOTED
+
 _HEADLINE_DEVICES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
     ("shouting prefix", 0.55, re.compile(r"^\W*(?:[A-Z]{2,}[A-Z ]{0,12})[:!]\s")),
     ("media teaser tag", 0.3, re.compile(r"[\[(](?:video|photos?|pics?|watch|gallery|gifs?)[\])]", re.I)),
@@ -69,7 +71,6 @@ _AUTHOR_VOICE: tuple[tuple[str, re.Pattern[str]], ...] = (
                                 r"maybe|obviously|clearly|i mean)\b", re.I)),
     ("rhetorical question", re.compile(r"\?\W*$")),
 )
-_QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 
 
 def author_voice(sentence: str) -> str | None:
