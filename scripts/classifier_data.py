@@ -85,13 +85,29 @@ def load_davidson(data: Path) -> dict[str, Split]:
 def load_hatexplain_val(data: Path) -> Split:
     with (data / "hatexplain" / "val.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    texts, labels = [], []
+    texts, labels, rationales = [], [], []
     for r in rows:
         votes = ast.literal_eval(r["annotators"])["label"]  # 0 hatespeech, 1 normal, 2 offensive
         majority = Counter(votes).most_common(1)[0][0]
-        texts.append(" ".join(ast.literal_eval(r["post_tokens"])))
+        tokens = ast.literal_eval(r["post_tokens"])
+        texts.append(" ".join(tokens))
         labels.append(int(majority != 1))
-    return Split(texts, np.array(labels))
+        rationales.append(_rationale_text(tokens, ast.literal_eval(r["rationales"])))
+    return Split(texts, np.array(labels), {"rationale": rationales})
+
+
+def _rationale_text(tokens: list[str], rationales: list[list[int]]) -> str:
+    """The tokens a majority of the rationale annotators marked, in order ("" when none).
+
+    HateXplain annotators who call a post hateful or offensive mark the tokens that make it so
+    (one 0/1 list per such annotator); the abuse model uses these snippets as extra abusive
+    examples (see ``scripts/train_classifiers.py``).
+    """
+    if not rationales:
+        return ""
+    marks = np.asarray(rationales).sum(axis=0)
+    need = (len(rationales) + 1) // 2
+    return " ".join(t for t, m in zip(tokens, marks, strict=True) if m >= need)
 
 
 def hatexplain_halves(split: Split) -> dict[str, Split]:
@@ -105,7 +121,8 @@ def hatexplain_halves(split: Split) -> dict[str, Split]:
     """
     idx_a, idx_b = train_test_split(np.arange(len(split.texts)), test_size=0.5, stratify=split.labels,
                                     random_state=SEED)
-    return {name: Split([split.texts[i] for i in idx], split.labels[idx])
+    return {name: Split([split.texts[i] for i in idx], split.labels[idx],
+                        {k: [v[i] for i in idx] for k, v in split.extra.items()})
             for name, idx in (("train50", idx_a), ("test50", idx_b))}
 
 

@@ -47,12 +47,15 @@ _ACTORS: dict[Side, str] = {
         rf"\bDemocrats?\b(?! Forces)|\bDemocratic {_PARTY_NOUN}\b|\bDNC\b|\b[Ll]iberals?\b|\b[Pp]rogressives\b|"
         r"\b[Ll]eftists?\b|\bthe [Ll]eft\b|\b[Ll]eft-wing(?:ers)?\b|\bObama(?:'s)?\b|\bHillary\b|\bClintons?\b|"
         r"\bBiden\b|\bPelosi\b|\bSchumer\b|\bBernie\b|\bSanders\b|\bElizabeth Warren\b|\bKamala Harris\b|"
-        r"\bOcasio-Cortez\b|\bAOC\b|\bHarry Reid\b|\bJohn Kerry\b|\bAl Gore\b"
+        r"\bOcasio-Cortez\b|\bAOC\b|\bHarry Reid\b|\bJohn Kerry\b|\bAl Gore\b|\bAdam Schiff\b|\bMaxine Waters\b|"
+        r"\bIlhan Omar\b|\bPodesta\b|\bBeto\b"
     ),
     "right": (
         rf"\bRepublicans?\b|\bRepublican {_PARTY_NOUN}\b|\bGOP\b|\bRNC\b|\b[Cc]onservatives\b|\bthe [Rr]ight\b|"
         r"\b[Rr]ight-wing(?:ers)?\b|\bTrump(?:'s)?\b|\bPence\b|\bMcConnell\b|\bPaul Ryan\b|\bTed Cruz\b|"
-        r"\bRubio\b|\bRomney\b|\bGeorge W\. Bush\b|\bBush\b|\bCheney\b|\bBoehner\b|\bSarah Palin\b|\bTea Party\b"
+        r"\bRubio\b|\bRomney\b|\bGeorge W\. Bush\b|\bBush\b|\bCheney\b|\bBoehner\b|\bSarah Palin\b|\bTea Party\b|"
+        r"\bSpicer\b|\bBannon\b|\bJeff Sessions\b|\bKellyanne Conway\b|\bGiuliani\b|\bKavanaugh\b|\bPruitt\b|"
+        r"\bDeVos\b|\bDevin Nunes\b|\bJim Jordan\b|\bRoy Moore\b|\bHuckabee Sanders\b|\bMAGA\b"
     ),
 }
 _ACTOR_RE: dict[Side, re.Pattern[str]] = {side: re.compile(p) for side, p in _ACTORS.items()}
