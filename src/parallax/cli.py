@@ -278,7 +278,7 @@ def summary(report: dict[str, Any], html: Path | None, db: Path) -> str:
         for line in [x for x in s["summary"] if not x.startswith("Disputed")][:3]:
             lines.append(f"  · {line[:160]}")
         for d in s["disputes"][:3]:
-            sides = "; ".join(f"{(p.get('text') or '')[:40]} ({p.get('attributed_to') or 'unattributed'})"
+            sides = "; ".join(f"{_clip(p.get('text') or '', 48)} ({p.get('attributed_to') or 'unattributed'})"
                               for p in d["positions"][:3])
             lines.append(f"  ≠ {d['about']}: {sides}")
         for aid in s["articles"][:8]:
@@ -287,7 +287,8 @@ def summary(report: dict[str, Any], html: Path | None, db: Path) -> str:
             lines.append(
                 f"    - {(a['outlet']['name'] or a['input'])[:28]:28}  clickbait {sig['clickbait']['score']:.2f}"
                 f"  opinion {sig['opinion_share']['score']:.2f}  hate {sig['hate']['score']:.2f}"
-                f"  sourcing {sig['sourcing']['score']:.2f}"
+                f"  sourcing {sig['sourcing']['score']:.2f}  slant {sig['slant']['score']:.2f}"
+                + (f" (frames {d})" if (d := (sig["slant"].get("details") or {}).get("direction")) else "")
                 + (f"  comments {len(a['comments'])}" if a["comments"] else ""))
     if len(stories) > 10:
         lines.append(f"\n… and {len(stories) - 10} more stories")
@@ -298,3 +299,12 @@ def summary(report: dict[str, Any], html: Path | None, db: Path) -> str:
 
 if __name__ == "__main__":
     main()
+
+
+def _clip(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to about ``limit`` characters, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[:cut if cut > limit // 2 else limit].rstrip(" ,;:") + "…"
