@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-from conftest import AMN, FAR_RIGHT, PARTISAN
+from conftest import AMN, FAR_RIGHT, PARTISAN, SMALL_BLOG
 
 from parallax.pipeline import analyze
 
@@ -53,6 +53,11 @@ def test_headline_support_flags_obama(raqqa_by_input: dict[str, Any]) -> None:
     hs = raqqa_by_input[PARTISAN]["signals"]["headline_support"]
     assert "Obama" in [e["text"] for e in hs["evidence"]]
     assert hs["score"] < 1.0
+    # "ALERT:" is a device and "says" names who reports: neither is a claim the body must back.
+    assert "ALERT" not in [e["text"] for e in hs["evidence"]]
+    assert "says" not in [e["text"] for e in raqqa_by_input[AMN]["signals"]["headline_support"]["evidence"]]
+    plain = raqqa_by_input[SMALL_BLOG]["signals"]["headline_support"]["score"]
+    assert plain > 0.9 > 0.5 > hs["score"]
 
 
 def test_rerun_changes_nothing(raqqa_copy: Path, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from .segment import split_sentences
 from .stance import StanceResult, model_available, predict_stance
 from .techniques import label_paragraphs
 from .techniques import model_available as model_available_techniques
-from .textvec import hasher
+from .textvec import background_idf, hasher
 from .types import Evidence, Extraction, Sentence, Signal, Signals
 from .voice import author_voice, combine, headline_devices
 
@@ -285,27 +285,41 @@ def _sourcing(it: ScoreInput, threshold: float) -> Signal:
     return Signal(round(share, 4), ev, details)
 
 
+# Verbs that say who reports, not what: a headline's "…, Army spokesman says" is no claim.
+_REPORTING_VERBS = frozenset({"says", "said", "say", "shows", "show", "reveals", "reveal", "reports", "report",
+                              "claims", "watch", "explains", "warns"})
+
+
 def _headline_support(title: str, text: str, stance: StanceResult | None) -> Signal:
-    """How well the body backs its headline: the headline's words it uses, times the stance
-    model's probability that the body is related to the headline and does not contradict it.
+    """How well the body backs its headline: the share of the headline's content it uses,
+    times the stance model's probability that the body is related to the headline and does not
+    contradict it.
 
     A headline whose key words never occur in the body ("Obama Never Did This" over a body
     without Obama) is not backed by it; nor is one the body argues against. Words are compared
-    on a 5-letter prefix so that "defeat"/"defeated" match; stop words do not count.
+    on a 5-letter prefix so that "defeat"/"defeated" match; each weighs its background IDF, so a
+    missing name counts for more than a missing "did". Stop words, the headline's devices
+    ("ALERT:", "[Video]") and reporting verbs ("says", "shows") are not claims and do not count.
     """
     analyzer = hasher().build_analyzer()
-    head = [w for w in analyzer(title) if len(w) > 1]
+    devices = [(c.start, c.end) for c in headline_devices(title)]
+    words = [m for m in re.finditer(r"[\w'’-]+", title)
+             if not any(a <= m.start() < b for a, b in devices) and m.group(0).lower() not in _REPORTING_VERBS]
+    head = [w for m in words for w in analyzer(m.group(0)) if len(w) > 1]
     if not head:
         return Signal(None)
     body = {w[:5] for w in analyzer(text)}
-    missing = [w for w in dict.fromkeys(head) if w[:5] not in body]
     uniq = list(dict.fromkeys(head))
+    missing = [w for w in uniq if w[:5] not in body]
     # Offsets in evidence point into the body; these words are in the headline, so none.
     ev = []
     for w in missing:
         m = re.search(re.escape(w), title, re.I)
         ev.append(Evidence(m.group(0) if m else w, "headline word not found in the body"))
-    coverage = 1 - len(missing) / len(uniq)
+    idf = background_idf()
+    hashed = hasher().transform(uniq).tocsr()
+    weight = {w: float(idf[hashed[k].indices].max()) if hashed[k].nnz else 1.0 for k, w in enumerate(uniq)}
+    coverage = 1 - sum(weight[w] for w in missing) / sum(weight.values())
     details: dict[str, object] = {"method": "lexical coverage x stance", "coverage": round(coverage, 4)}
     backed = 1.0
     if stance is not None:
