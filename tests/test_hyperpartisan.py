@@ -102,4 +102,29 @@ def test_existing_specs_unchanged() -> None:
     """Models saved before the style block still load with style off and no truncation."""
     for name in ("subjectivity", "checkworthy", "clickbait", "hate"):
         spec = load_classifier(name).spec
-        assert not spec.style and spec.max_chars == 0
+        assert not spec.style and spec.max_chars == 0 and not spec.char_by_word
+
+
+def test_char_by_word_matches_vectorizer(clf: TextClassifier) -> None:
+    """The per-distinct-word char_wb block is the char_wb vectorizer's matrix, bit for bit."""
+    assert clf.spec.char_by_word
+    texts = [*SAMPLE, "İstanbul ÇA ǅ straße ﬁne", "a\tb\x85c\xa0d  e\n\nf", "x" * 40]
+    normed = [classifiers.normalize_text(t) for t in classifiers.truncate(texts, clf.spec)]
+    ref = classifiers._vectorizer(clf.spec, "char").transform(normed).tocsr()
+    ref.sort_indices()
+    fast = classifiers.char_wb_counts(normed, clf.spec)
+    np.testing.assert_array_equal(fast.indptr, ref.indptr)
+    np.testing.assert_array_equal(fast.indices, ref.indices)
+    np.testing.assert_array_equal(fast.data, ref.data)
+    assert classifiers.char_wb_counts([], clf.spec).shape == (0, clf.spec.block_size("char"))
+    assert classifiers.char_wb_counts(["", " "], clf.spec).nnz == 0
+
+
+def test_style_cues_case_insensitive_on_lowercase() -> None:
+    """Case-insensitive cues run on the lowercased text and count what re.IGNORECASE counts."""
+    texts = [RANT, WIRE, "WE Must SAY it: Very CLEARLY, the RADICAL Left LIES. According To them."]
+    for (_, cue), (fast, on_lower) in zip(
+        classifiers._ARTICLE_RATE_CUES, classifiers._ARTICLE_RATE_MATCHERS, strict=True
+    ):
+        for t in texts:
+            assert len(fast.findall(t.lower() if on_lower else t)) == len(cue.findall(t))

@@ -19,6 +19,7 @@ import functools
 import html
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from importlib import resources
@@ -114,6 +115,13 @@ _ARTICLE_RATE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# The same cues, matched faster: case-insensitive patterns run case-sensitively on the lowercased
+# text (``re.IGNORECASE`` defeats the regex engine's literal-prefix search; the loaded-word
+# alternation was 4-5x slower with it). Same counts.
+_ARTICLE_RATE_MATCHERS: tuple[tuple[re.Pattern[str], bool], ...] = tuple(
+    (re.compile(p.pattern), True) if p.flags & re.IGNORECASE else (p, False)
+    for _, p in _ARTICLE_RATE_CUES
+)
 STYLE_FEATURE_NAMES: tuple[str, ...] = (
     *(f"{name}_rate" for name, _ in _ARTICLE_RATE_CUES),
     "log_words",
@@ -154,8 +162,12 @@ def style_features(texts: Sequence[str]) -> np.ndarray:
     for i, raw in enumerate(texts):
         text = html.unescape(raw).translate(_QUOTE_TRANS)
         title, _, body = text.partition("\n")
+        lower = text.lower()
         n_words = max(len(_ARTICLE_WORD_RE.findall(text)), 1)
-        row = [np.log1p(len(p.findall(text)) * 100.0 / n_words) for _, p in _ARTICLE_RATE_CUES]
+        row = [
+            np.log1p(len(p.findall(lower if on_lower else text)) * 100.0 / n_words)
+            for p, on_lower in _ARTICLE_RATE_MATCHERS
+        ]
         n_sent = max(len(_SENTENCE_END_RE.findall(body)), 1)
         row += [
             np.log(n_words),
@@ -192,6 +204,9 @@ class FeatureSpec:
     style_weight: float = 0.1
     max_chars: int = 0
     """Only the first ``max_chars`` characters of each text are used (0 = no limit)."""
+    char_by_word: bool = False
+    """Build the char_wb block once per distinct word of the batch (:func:`char_wb_counts`):
+    the same matrix as the char_wb vectorizer, ~2-3x faster on long articles."""
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-serialisable dict."""
@@ -242,12 +257,45 @@ def truncate(texts: Sequence[str], spec: FeatureSpec) -> list[str]:
     return [t[: spec.max_chars] for t in texts]
 
 
+def char_wb_counts(normed: Sequence[str], spec: FeatureSpec) -> sp.csr_matrix:
+    """Hashed char_wb n-gram counts of ``normed``, equal to ``_vectorizer(spec, "char")``'s.
+
+    char_wb n-grams never cross a word boundary (the analyzer lowercases, splits on
+    whitespace, pads each word with one space and takes its n-grams), so the count matrix is
+    (documents x distinct words counts) @ (distinct words x hashed n-gram counts): each
+    distinct word of the batch is analysed and hashed once instead of at every occurrence.
+    """
+    vocab: dict[str, int] = {}
+    cols: list[int] = []
+    vals: list[int] = []
+    indptr = [0]
+    for text in normed:
+        for word, count in Counter(text.lower().split()).items():
+            cols.append(vocab.setdefault(word, len(vocab)))
+            vals.append(count)
+        indptr.append(len(cols))
+    n_features = spec.block_size("char")
+    if not vocab:
+        return sp.csr_matrix((len(normed), n_features), dtype=np.float32)
+    docs = sp.csr_matrix(
+        (np.asarray(vals, dtype=np.float32), np.asarray(cols, dtype=np.int32), np.asarray(indptr)),
+        shape=(len(normed), len(vocab)),
+    )
+    words = sp.csr_matrix(_vectorizer(spec, "char").transform(list(vocab)), dtype=np.float32)
+    out = sp.csr_matrix(docs @ words, dtype=np.float32)
+    out.sort_indices()
+    return out
+
+
 def hashed_counts(texts: Sequence[str], spec: FeatureSpec) -> dict[str, sp.csr_matrix]:
     """Raw (optionally log-scaled) hashed term counts per block for normalised ``texts``."""
     normed = [normalize_text(t) for t in truncate(texts, spec)]
     out: dict[str, sp.csr_matrix] = {}
     for block in spec.blocks():
-        mat = sp.csr_matrix(_vectorizer(spec, block).transform(normed), dtype=np.float32)
+        if block == "char" and spec.char_by_word:
+            mat = char_wb_counts(normed, spec)
+        else:
+            mat = sp.csr_matrix(_vectorizer(spec, block).transform(normed), dtype=np.float32)
         if spec.sublinear_tf:
             mat.data = 1.0 + np.log(mat.data)
         out[block] = mat
