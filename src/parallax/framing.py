@@ -2,24 +2,31 @@
 
 The hyperpartisan model says *how* one-sided an article is, not *which* side it takes: its
 training labels carry no direction, and a bag-of-words direction model trained on BASIL's 156
-articles with a left / right label scored chance under event-grouped CV (0.56, majority 0.52;
-``bench/framing.py``). So the direction comes from cues a reader can check, each one a span in
-the article's own words (quotations and attributed sentences are the sources' framing, not the
-outlet's, and are skipped):
+articles with a left / right label scored near chance under event-grouped CV (0.58, majority
+0.52; ``bench/framing.py``). So the direction comes from cues a reader can check, each one a span
+in the article's own words (quotations, embedded tweets and attributed sentences are the
+sources' framing, not the outlet's, and are skipped):
 
 * **coded terms**: vocabulary one side uses for a thing the other side names differently
   ("illegal aliens" / "undocumented immigrants", "death tax" / "estate tax"), in the manner of
   Gentzkow & Shapiro (2010), and each side's stock pejoratives for the other ("libtards",
   "Rethuglicans"). Hand-curated: no data here labels them.
-* **actor appraisal**: a party-coded actor (a party, its members, a US politician of it) with
-  praise or abuse in the same clause, within a few words ("Trump Wins Massive Military
-  Victory", "crooked Hillary"); the tone of the clause is VADER's (Hutto & Gilbert 2014).
-  Abuse of one side's actor frames towards the other side.
+* **epithets**: a party-coded actor (a party, its members, a US politician of it) with an
+  evaluative word right before it or in its predicate ("crooked Hillary", "Trump is a
+  pathological liar"). The words are those PTC annotators marked as name calling, loaded
+  language or exaggeration, with VADER's valence (Hutto & Gilbert 2014). Abuse of one side's
+  actor frames towards the other side. The tone of a whole clause is not used (see
+  :func:`_epithet`).
+* **contrasts**: one side's actor credited with what the other's "never" did ("Trump Wins
+  Massive Military Victory, Obama Never Did This").
 * **self-identification**: the author counts themself among a side's voters or supporters
   ("Didn't we vote for Donald Trump …").
 
-The cues are US-centred: the gazetteer knows US parties and politicians only. Outside US
-politics the direction is simply not shown.
+Measured on 80 hyperpartisan articles labelled by hand (``bench/framing.py``), the direction is
+shown for about half of those that take a side, and is right for 9 in 10 of them; it is shown
+far more often for right-leaning articles than left-leaning ones (the cue lists find the right's
+vocabulary more easily). The cues are US-centred: the gazetteer knows US parties and
+politicians only. Outside US politics the direction is simply not shown.
 """
 
 from __future__ import annotations
@@ -46,7 +53,7 @@ _ACTORS: dict[Side, str] = {
     "left": (
         rf"\bDemocrats?\b(?! Forces)|\bDemocratic {_PARTY_NOUN}\b|\bDNC\b|\b[Ll]iberals?\b|\b[Pp]rogressives\b|"
         r"\b[Ll]eftists?\b|\bthe [Ll]eft\b|\b[Ll]eft-wing(?:ers)?\b|\bObama(?:'s)?\b|\bHillary\b|\bClintons?\b|"
-        r"\bBiden\b|\bPelosi\b|\bSchumer\b|\bBernie\b|\bSanders\b|\bElizabeth Warren\b|\bKamala Harris\b|"
+        r"\bBiden\b|\bPelosi\b|\bSchumer\b|\bBernie\b|(?<!Huckabee )\bSanders\b|\bElizabeth Warren\b|\bKamala Harris\b|"
         r"\bOcasio-Cortez\b|\bAOC\b|\bHarry Reid\b|\bJohn Kerry\b|\bAl Gore\b|\bAdam Schiff\b|\bMaxine Waters\b|"
         r"\bIlhan Omar\b|\bPodesta\b|\bBeto\b"
     ),
@@ -145,7 +152,6 @@ _PREDICATE_RE = re.compile(r"\s+(?:is|was|are|were|has been|have been)\s+(?:an?\
 # "Obama Never Did This": the actor said never to have done it.
 _NEVER_RE = re.compile(r"(?:'s)?\s+(?:[Nn]ever|NEVER|failed to|[Ff]ailed To)\b")
 _SENTENCE_END_RE = re.compile(r"[.!?]\s|\n")
-# Closed quotations (quotes.py) are the quoted speaker's framing; attributed sentences come from the caller.
 # An embedded tweet pasted as text: its paragraph ends in "— Name (@handle) October 10, 2017".
 # It is the tweeter's words, like a quotation.
 _TWEET_RE = re.compile(r"[^\n]*\n?[^\n]*?[\u2014-]\s*[^\n()]{1,60}\(@\w{1,30}\)\s+[A-Z][a-z]+ \d{1,2}, \d{4}")
@@ -210,9 +216,10 @@ def _epithet(text: str, m: re.Match[str]) -> tuple[int, int, str] | None:
     """An epithet applied to the actor ``m``: right before it ("crooked Hillary") or after a
     copula ("Democrats are corrupt", "Obama was a disaster").
 
-    In the body only these count: a clause's tone in news copy is mostly the event's
-    ("Democrats boycotted", "attack on Paul Ryan"), which says nothing of the writer's side;
-    on BASIL, clause tone made the direction no better than chance (``bench/framing.py``).
+    Only these count, not the tone of the clause around the actor: in news copy that tone is
+    mostly the event's ("Democrats boycotted", "attack on Paul Ryan"), which says nothing of
+    the writer's side. While this module was built, clause tone (VADER over the actor's clause)
+    ordered BASIL's right / left article pairs no better than chance (0.47-0.59).
     """
     words = _epithets()
     before = _PREMODIFIER_RE.search(text, max(0, m.start() - 30), m.start())
