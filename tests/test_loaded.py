@@ -1,4 +1,4 @@
-"""Tests for the lexicon-based persuasion-technique span detector (parallax.loaded)."""
+"""Tests for the persuasion-technique span detector (parallax.loaded: lexicon + token tagger)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import json
 import time
 from importlib.resources import files
 
+import numpy as np
 import pytest
 
-from parallax.loaded import TechniqueSpan, find_loaded_spans, loaded_score
+from parallax import loaded_tagger
+from parallax.loaded import TechniqueSpan, _lexicon, find_loaded_spans, loaded_score
 
 LOADED = (
     "the GOD EMPEROR green-lit an exodus of terrorists, a massive boost to a Moslem "
@@ -118,3 +120,44 @@ def test_speed_is_reasonable() -> None:
         loaded_score(text)
     per_article = (time.perf_counter() - t0) / 50
     assert per_article < 0.02  # >= 50 articles/s even on a slow CI box (target is >= 500/s)
+
+
+def test_tagger_model_is_plain_arrays_and_consistent() -> None:
+    base = files("parallax") / "data" / "models"
+    size = len((base / "loaded_spans.json").read_bytes()) + len((base / "loaded_spans.npz").read_bytes())
+    assert size < 5_000_000
+    with (base / "loaded_spans.npz").open("rb") as fh, np.load(fh, allow_pickle=False) as z:
+        assert set(z.files) == {"weights", "bigram_keys"}
+        assert np.all(np.diff(z["bigram_keys"]) > 0)  # sorted, unique (searchsorted lookup)
+    tagger = loaded_tagger.tagger()
+    assert np.isfinite(tagger.weights).all()
+    assert tagger.density_ref > 0 and tagger.long_techniques <= set(loaded_tagger.TECHNIQUES)
+    meta = json.loads((base / "loaded_spans.json").read_text(encoding="utf-8"))
+    assert meta["templates"] == [name for name, _ in loaded_tagger._TEMPLATES]
+
+
+def test_features_one_index_per_template_within_bounds() -> None:
+    tagger = loaded_tagger.tagger()
+    text = ARTICLE
+    offs = [m.span() for m in _lexicon().token_re.finditer(text.lower())]
+    words = [text[a:b].lower() for a, b in offs]
+    x = loaded_tagger.featurize(
+        text, offs, words, [], loaded_tagger.sentences(text), tagger.vocab, tagger.bigram_keys
+    )
+    assert x.shape == (len(words), len(loaded_tagger._TEMPLATES))
+    assert x.min() >= 0 and x.max() < len(tagger.weights)
+    bounds = np.cumsum(
+        [0] + loaded_tagger.template_sizes(len(tagger.vocab) + 2, len(tagger.bigram_keys) + 1)
+    )
+    assert np.all((x >= bounds[None, :-1]) & (x < bounds[None, 1:]))
+
+
+def test_tagger_filters_lexicon_candidates() -> None:
+    tagger = loaded_tagger.tagger()
+    # a sentence-grown candidate is only kept when some token clears the long-span threshold
+    z = np.array([-3.0, -0.5, -3.0])
+    offs = [(0, 3), (4, 7), (8, 11)]
+    cands = [(0, 11, "Doubt", 0.5), (4, 7, "Loaded_Language", 0.5)]
+    keep = loaded_tagger.span_filter(z, offs, cands, -1.0, 0.0, frozenset({"Doubt"}))
+    assert keep == [False, True]
+    assert tagger.tau_short < 5 and tagger.tau_long < 5

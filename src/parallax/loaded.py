@@ -1,11 +1,15 @@
 """Span-level detector of persuasion techniques / loaded language.
 
-The model is a JSON lexicon of lowercased 1-3-grams that are over-represented inside the gold
-technique spans of the PTC corpus (SemEval-2020 Task 11), learned by
-``scripts/train_loaded_lexicon.py``; see ``data/models/LOADED_LANGUAGE_CARD.md`` for data,
-method and held-out metrics.  Inference is a greedy longest match over word tokens; matches of
-techniques whose gold spans are typically whole clauses (Doubt, Appeal to fear, ...) are grown to
-the enclosing sentence, exactly as during training/evaluation.
+Two stages, both learned from the PTC corpus (SemEval-2020 Task 11); see
+``data/models/LOADED_LANGUAGE_CARD.md`` for data, method and held-out metrics.
+
+1. Candidates: a JSON lexicon of lowercased 1-3-grams over-represented inside gold technique
+   spans (``scripts/train_loaded_lexicon.py``), matched greedily (longest match) over word
+   tokens; matches of techniques whose gold spans are typically whole clauses (Doubt, Appeal to
+   fear, ...) are grown to the enclosing sentence.
+2. Filter: a token logistic-regression tagger (:mod:`parallax.loaded_tagger`,
+   ``scripts/train_loaded_spans.py``) scores every token in context; a candidate is kept when
+   its best token clears the tagger's threshold.
 """
 
 from __future__ import annotations
@@ -18,10 +22,12 @@ import re
 from dataclasses import dataclass
 from importlib.resources import files
 
+from .loaded_tagger import sentences as _sentences
+from .loaded_tagger import tagger as _tagger
+
 __all__ = ["TechniqueSpan", "find_loaded_spans", "loaded_score"]
 
 _NORMALISE = {**{c: c + 32 for c in range(65, 91)}, 0x2019: ord("'")}
-_SENT_BREAK_RE = re.compile(r"\n|(?<=[.!?])[\"'\u201d\u2019)\]]*\s+")
 #: Pseudo-token count added to the denominator of the density so that one hit in a very short
 #: text does not saturate the score.
 _LENGTH_PRIOR_TOKENS = 50.0
@@ -70,24 +76,6 @@ def _lexicon() -> _Lexicon:
         token_re=re.compile(raw["token_pattern"]),
         density_ref=float(raw["density_ref_per_100_tokens"]),
     )
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    """Whitespace-trimmed sentence bounds (newline, or ``.!?`` followed by whitespace)."""
-    raw: list[tuple[int, int]] = []
-    start = 0
-    for m in _SENT_BREAK_RE.finditer(text):
-        if m.start() > start:
-            raw.append((start, m.start()))
-        start = m.end()
-    if start < len(text):
-        raw.append((start, len(text)))
-    out: list[tuple[int, int]] = []
-    for a, b in raw:
-        seg = text[a:b]
-        if seg.strip():
-            out.append((a + len(seg) - len(seg.lstrip()), b - len(seg) + len(seg.rstrip())))
-    return out
 
 
 def _detect(text: str) -> tuple[list[TechniqueSpan], int]:
@@ -140,6 +128,13 @@ def _detect(text: str) -> tuple[list[TechniqueSpan], int]:
         out.append((s, e, tech, w))
         last_tok = nxt = i + n
         last_tok -= 1
+    if out:  # the tagger keeps the candidates it confirms in context
+        if offs is None:
+            offs = [m.span() for m in lex.token_re.finditer(low)]
+        if sents is None:
+            sents = _sentences(text)
+        keep = _tagger().keep(text, offs, words, out, sents)
+        out = [sp for sp, k in zip(out, keep, strict=True) if k]
     return [TechniqueSpan(s, e, text[s:e], t, w) for s, e, t, w in out], n_tok
 
 
@@ -148,7 +143,8 @@ def find_loaded_spans(text: str) -> list[TechniqueSpan]:
 
     Offsets are Python ``str`` indices into ``text``; ``span.weight`` is the smoothed training
     precision of the matched n-gram (probability that it lies inside a gold technique span).
-    Matching is a greedy longest match over lowercased word tokens, left to right.
+    Candidates come from a greedy longest match over lowercased word tokens, left to right; the
+    token tagger drops those it does not confirm in context.
     """
     return _detect(text)[0]
 
@@ -161,7 +157,7 @@ def loaded_score(text: str, spans: list[TechniqueSpan] | None = None) -> float:
     per 100 words (the 50 pseudo-tokens damp very short texts, where a single hit would
     otherwise dominate).  It is mapped through a saturating curve
     ``score = 1 - 2 ** (-d / d_ref)`` where ``d_ref`` is the median density of the PTC training
-    articles (stored in the model), so a typical propaganda-rich PTC article scores about 0.5,
+    articles (stored in the tagger model), so a typical propaganda-rich PTC article scores about 0.5,
     text with no cues scores 0 and the score rises monotonically and never exceeds 1.
     Pass ``spans`` (from :func:`find_loaded_spans` on the same text) to avoid recomputing them.
     """
@@ -173,4 +169,4 @@ def loaded_score(text: str, spans: list[TechniqueSpan] | None = None) -> float:
     if not spans:
         return 0.0
     density = 100.0 * sum(s.weight for s in spans) / (n_tok + _LENGTH_PRIOR_TOKENS)
-    return float(min(1.0, max(0.0, 1.0 - math.pow(2.0, -density / lex.density_ref))))
+    return float(min(1.0, max(0.0, 1.0 - math.pow(2.0, -density / _tagger().density_ref))))
