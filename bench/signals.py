@@ -9,6 +9,8 @@
   re-run here (about 40 s);
 - hate: weighted F1 on the Davidson 20 % split and macro-F1 on the held-out half of HateXplain
   validation, measured now on the shipped model;
+- the direction of framing on BASIL and on 80 hand-labelled hyperpartisan articles, from the last
+  bench/framing.py run;
 - the Raqqa checks of the issue, measured now on a fresh analysis of examples/raqqa-2017;
 - speed: the score stage in the last bench/throughput.py run.
 
@@ -71,6 +73,10 @@ def models(data: Path, cv: bool) -> dict[str, Any]:
         out["hyperpartisan_cv10_accuracy_shipped_config"] = gate_metrics(data, cv=True)["hyperpartisan_cv10_accuracy"]
     ll = _read("loaded_language.json")
     out["loaded_language_span_f1"] = ll.get("heldout", {}).get("SI", {}).get("F1")
+    fr = _read("framing.json")  # python bench/framing.py
+    out["framing_direction_precision_hand_gold"] = fr.get("hand_gold_hyperpartisan", {}).get("precision")
+    out["framing_direction_coverage_hand_gold"] = fr.get("hand_gold_hyperpartisan", {}).get("coverage")
+    out["framing_basil_pairwise"] = fr.get("pairwise_right_above_left")
     return out
 
 
@@ -86,6 +92,7 @@ def raqqa_checks() -> dict[str, Any]:
     plain = [sig[k]["clickbait"] for k in ("amn", "blog")]
     opinion = {k: sig[k]["opinion_share"] for k in RAQQA}
     comment = next(c for c in by["004"]["comments"] if "Kike" in c["text"])
+    direction = {k: (by[v]["signals"]["slant"].get("details") or {}).get("direction") for k, v in RAQQA.items()}
     return {
         "scores": sig,
         "antisemitic_comment_hate": comment["signals"]["hate"]["score"],
@@ -94,6 +101,9 @@ def raqqa_checks() -> dict[str, Any]:
         "amn_lowest_opinion": min(opinion, key=lambda k: opinion[k]) == "amn",
         "antisemitic_comment_high": comment["signals"]["hate"]["score"] >= 0.5,
         "amn_and_blog_bodies_low": max(sig["amn"]["hate"], sig["blog"]["hate"]) < 0.2,
+        "direction": direction,
+        "partisan_and_far_right_frame_right": direction["partisan"] == direction["far_right"] == "right",
+        "plain_reports_frame_no_side": direction["amn"] is None and direction["blog"] is None,
     }
 
 
