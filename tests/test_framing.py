@@ -56,3 +56,8 @@ def test_mentions_and_embedded_tweets_are_not_uses() -> None:
     tweet = ("Where are Crooked Hillary Emails? What a mess!\n"
              "— Donald J. Trump (@realDonaldTrump) October 10, 2017\nThe senator did not reply.")
     assert framing_cues(tweet) == []
+
+
+def test_long_hyphenated_text_with_a_handle_is_read_in_one_pass() -> None:
+    # A tweet pattern that spanned the tweet's text backtracked without end on such a paragraph.
+    assert framing_cues("word - " * 3000 + " (@handle) and more") == []

@@ -154,7 +154,9 @@ _NEVER_RE = re.compile(r"(?:'s)?\s+(?:[Nn]ever|NEVER|failed to|[Ff]ailed To)\b")
 _SENTENCE_END_RE = re.compile(r"[.!?]\s|\n")
 # An embedded tweet pasted as text: its paragraph ends in "— Name (@handle) October 10, 2017".
 # It is the tweeter's words, like a quotation.
-_TWEET_RE = re.compile(r"[^\n]*\n?[^\n]*?[\u2014-]\s*[^\n()]{1,60}\(@\w{1,30}\)\s+[A-Z][a-z]+ \d{1,2}, \d{4}")
+# Only the signature is matched by the regex (a pattern that also spanned the tweet's text
+# backtracked without end on long paragraphs); the tweet is the line before it (_tweets).
+_TWEET_SIGNATURE_RE = re.compile(r"[\u2014-]\s*[^\n()]{1,60}\(@\w{1,30}\)\s+[A-Z][a-z]+ \d{1,2}, \d{4}")
 # Words before a quoted term that make it a mention, not a use: "Trump's “Crooked Hillary”",
 # "the so-called “deep state”".
 _DISTANCING_RE = re.compile(r"(?:'s|\b(?:his|her|their|so-called|called|dubbed|nicknamed|labell?ed|term|phrase|"
@@ -262,6 +264,17 @@ def _appraisal(text: str, m: re.Match[str], side: Side) -> FramingCue | None:
                       f"{kind} of a {side}-wing actor: '{word}' said of {m.group(0)} (valence {tone:+.1f})")
 
 
+def _tweets(text: str) -> list[tuple[int, int]]:
+    """Embedded tweets: a signature ("— Name (@handle) October 10, 2017") and the tweet's text,
+    on its line or, when the signature stands on a line of its own, on the line before."""
+    out = []
+    for m in _TWEET_SIGNATURE_RE.finditer(text):
+        line = text.rfind("\n", 0, m.start()) + 1
+        start = text.rfind("\n", 0, max(line - 1, 0)) + 1 if not text[line:m.start()].strip() else line
+        out.append((start, m.end()))
+    return out
+
+
 def _coded_matches(text: str) -> Iterator[tuple[re.Match[str], Side, str]]:
     """Coded terms in ``text`` (match offsets are the text's)."""
     low = text.translate(_LOWER)
@@ -277,7 +290,7 @@ def _coded_matches(text: str) -> Iterator[tuple[re.Match[str], Side, str]]:
 def framing_cues(text: str, reported: Sequence[tuple[int, int]] = ()) -> list[FramingCue]:
     """Framing cues in ``text`` outside quotations and the ``reported`` (attributed) regions."""
     quotes = quotation_spans(text)
-    tweets = [(m.start(), m.end()) for m in _TWEET_RE.finditer(text)] if "(@" in text else []
+    tweets = _tweets(text) if "(@" in text else []
     regions = [*quotes, *tweets, *reported]
     cues: list[FramingCue] = []
     for m, side, gloss in _coded_matches(text):
