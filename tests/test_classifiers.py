@@ -168,3 +168,12 @@ def test_normalize_text_placeholders() -> None:
     out = classifiers.normalize_text("RT @bob: see https://t.co/xyz &amp; <user> it\u2019s")
     assert "xxuser" in out and "xxurl" in out and "&" in out and "it's" in out
     assert "@bob" not in out and "http" not in out
+
+
+def test_texts_without_features_at_the_end_of_a_batch() -> None:
+    """A sentence that is all quotation, once the quotation is left out, has no features."""
+    from parallax.classifiers import load_classifier
+
+    model = load_classifier("hate")
+    p = model.predict_proba(["They said it again today", "", ""])
+    assert len(p) == 3 and p[1] == p[2] == model.predict_proba([""])[0]

@@ -333,12 +333,13 @@ def assemble(
         mat = sp.csr_matrix(counts[block], dtype=np.float64, copy=True)
         if spec.use_idf:
             mat.data *= idf[block][mat.indices]
-        norms = np.sqrt(np.add.reduceat(mat.data ** 2, mat.indptr[:-1])) if mat.nnz else np.zeros(0)
-        row_norm = np.ones(mat.shape[0])
-        nonempty = np.diff(mat.indptr) > 0
-        row_norm[nonempty] = norms[nonempty] if len(norms) else 1.0
+        # Row norms by bincount: np.add.reduceat fails when the last rows are empty (a text with
+        # no features, e.g. a sentence that was all quotation once the quotation is left out).
+        lengths = np.diff(mat.indptr)
+        rows = np.repeat(np.arange(mat.shape[0]), lengths)
+        row_norm = np.sqrt(np.bincount(rows, weights=mat.data ** 2, minlength=mat.shape[0]))
         row_norm[row_norm == 0] = 1.0
-        mat.data /= np.repeat(row_norm, np.diff(mat.indptr))
+        mat.data /= np.repeat(row_norm, lengths)
         if block == "char" and spec.char_weight != 1.0:
             mat = mat * spec.char_weight
         parts.append(mat)
