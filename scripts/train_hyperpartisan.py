@@ -75,9 +75,8 @@ SOURCE = (
     "(SemEval-2019 Task 4 / Zenodo), not verified"
 )
 
-# char_by_word: same features as the char_wb vectorizer, built once per distinct word (faster).
 _BASE = C.FeatureSpec(word_bits=18, word_ngrams=(1, 2), char_bits=18, char_ngrams=(3, 5), style=True,
-                      max_chars=20000, char_by_word=True)
+                      max_chars=20000)
 CANDIDATE_SPECS: list[C.FeatureSpec] = [dataclasses.replace(_BASE, style_weight=sw) for sw in (0.07, 0.1)]
 CANDIDATE_CS: list[float] = [10.0, 30.0]
 EXPLORATION = (

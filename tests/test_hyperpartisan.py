@@ -102,20 +102,22 @@ def test_existing_specs_unchanged() -> None:
     """Models saved before the style block still load with style off and no truncation."""
     for name in ("subjectivity", "checkworthy", "clickbait", "hate"):
         spec = load_classifier(name).spec
-        assert not spec.style and spec.max_chars == 0 and not spec.char_by_word
+        assert not spec.style and spec.max_chars == 0
 
 
-def test_char_by_word_matches_vectorizer(clf: TextClassifier) -> None:
+@pytest.mark.parametrize("name", ["hyperpartisan", "hate", "subjectivity", "clickbait"])
+def test_char_block_matches_vectorizer(name: str) -> None:
     """The per-distinct-word char_wb block is the char_wb vectorizer's matrix, bit for bit."""
-    assert clf.spec.char_by_word
-    texts = [*SAMPLE, "İstanbul ÇA ǅ straße ﬁne", "a\tb\x85c\xa0d  e\n\nf", "x" * 40]
-    normed = [classifiers.normalize_text(t) for t in classifiers.truncate(texts, clf.spec)]
-    ref = classifiers._vectorizer(clf.spec, "char").transform(normed).tocsr()
+    spec = load_classifier(name).spec
+    texts = [*SAMPLE, "İstanbul ÇA ǅ straße ﬁne", "a\tb\x85c\xa0d  e\n\nf", "x" * 40, "“ … ” she said."]
+    normed = [classifiers.normalize_text(t) for t in classifiers.truncate(texts, spec)]
+    ref = classifiers._vectorizer(spec, "char").transform(normed).tocsr()
     ref.sort_indices()
-    fast = classifiers.char_wb_counts(normed, clf.spec)
+    fast = classifiers.char_wb_counts(normed, spec)
     np.testing.assert_array_equal(fast.indptr, ref.indptr)
     np.testing.assert_array_equal(fast.indices, ref.indices)
     np.testing.assert_array_equal(fast.data, ref.data)
+    clf = load_classifier(name)
     assert classifiers.char_wb_counts([], clf.spec).shape == (0, clf.spec.block_size("char"))
     assert classifiers.char_wb_counts(["", " "], clf.spec).nnz == 0
 

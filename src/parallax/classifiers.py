@@ -204,9 +204,6 @@ class FeatureSpec:
     style_weight: float = 0.1
     max_chars: int = 0
     """Only the first ``max_chars`` characters of each text are used (0 = no limit)."""
-    char_by_word: bool = False
-    """Build the char_wb block once per distinct word of the batch (:func:`char_wb_counts`):
-    the same matrix as the char_wb vectorizer, ~2-3x faster on long articles."""
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-serialisable dict."""
@@ -216,6 +213,8 @@ class FeatureSpec:
     def from_json(cls, data: dict[str, Any]) -> FeatureSpec:
         """Inverse of :meth:`to_json`."""
         data = dict(data)
+        # Obsolete: the char block is now always built per distinct word (same matrix).
+        data.pop("char_by_word", None)
         for key in ("word_ngrams", "char_ngrams"):
             data[key] = tuple(data[key])
         return cls(**data)
@@ -292,7 +291,7 @@ def hashed_counts(texts: Sequence[str], spec: FeatureSpec) -> dict[str, sp.csr_m
     normed = [normalize_text(t) for t in truncate(texts, spec)]
     out: dict[str, sp.csr_matrix] = {}
     for block in spec.blocks():
-        if block == "char" and spec.char_by_word:
+        if block == "char":  # the char_wb vectorizer's matrix, each distinct word hashed once
             mat = char_wb_counts(normed, spec)
         else:
             mat = sp.csr_matrix(_vectorizer(spec, block).transform(normed), dtype=np.float32)
