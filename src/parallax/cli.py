@@ -297,10 +297,6 @@ def summary(report: dict[str, Any], html: Path | None, db: Path) -> str:
     return "\n".join(lines)
 
 
-if __name__ == "__main__":
-    main()
-
-
 def _clip(text: str, limit: int) -> str:
     """``text`` cut at a word boundary to about ``limit`` characters, with an ellipsis."""
     text = " ".join(text.split())
@@ -308,3 +304,8 @@ def _clip(text: str, limit: int) -> str:
         return text
     cut = text.rfind(" ", 0, limit)
     return text[:cut if cut > limit // 2 else limit].rstrip(" ,;:") + "…"
+
+
+if __name__ == "__main__":
+    main()
+

@@ -157,9 +157,7 @@ def _slant(it: ScoreInput, p: float, terms: list[tuple[str, float]], threshold: 
         m = re.search(r"\b" + re.escape(term).replace(r"\ ", r"\W+") + r"\b", text, re.I)
         ev.append(Evidence(m.group(0) if m else term, f"word typical of hyperpartisan articles (+{weight:.2f})",
                            m.start() if m else None, m.end() if m else None))
-    attributed = [(it.sentences[a.sentence].start, it.sentences[a.sentence].end) for a in it.extraction.attributions
-                  if a.sentence < len(it.sentences)]
-    frame = framing(text, attributed, it.title)
+    frame = framing(text, _reported_regions(it), it.title)
     for c in frame.cues:
         where = "headline: " if c.in_title else ""
         ev.append(Evidence(c.text, f"{where}frames towards the {c.side}: {c.why}",
