@@ -21,7 +21,7 @@ def test_raqqa_directions(raqqa_by_input: dict[str, Any]) -> None:
         assert slant[k]["details"]["direction"] is None
     ev = slant[FAR_RIGHT]["evidence"]
     body = raqqa_by_input[FAR_RIGHT]["text"]
-    cue = next(e for e in ev if "voters" in e["why"])
+    cue = next(e for e in ev if "backers of" in e["why"])
     assert body[cue["start"]:cue["end"]] == cue["text"] == "we vote for Donald Trump"
     assert any(e["text"] == "Trump Wins Massive Military Victory, Obama Never" and "headline" in e["why"]
                for e in slant[PARTISAN]["evidence"])

@@ -312,7 +312,7 @@ def framing_cues(text: str, reported: Sequence[tuple[int, int]] = ()) -> list[Fr
             if s and s.end() == len(before):
                 a = m.start() - len(before) + s.start()
                 cues.append(FramingCue(a, m.end(), text[a:m.end()], side, "self-identification",
-                                       f"the author counts themself among {side}-wing {m.group(0)}'s voters"))
+                                       f"the author counts themself among the backers of {m.group(0)} ({side})"))
                 continue
             cue = _appraisal(text, m, side) or _contrast(text, m, side, regions)
             if cue is not None:
