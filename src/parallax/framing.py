@@ -33,13 +33,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from importlib.resources import files
 from typing import Literal
 
+from .loaded import lexicon_words
 from .quotes import quotation_spans
 
 Side = Literal["left", "right"]
@@ -142,7 +141,7 @@ _SELF_RE = re.compile(r"\b(?:[Ww]e|I)\b(?:\s+\w+){0,2}?\s+(?:vot(?:e|ed|ing)|ele
 # VADER lexicon valence (−4…4) from which a word is an epithet: 1.5 keeps "corrupt" (−1.6),
 # "liar" (−2.3), "disgraced" (−2.0) and leaves mildly coloured words ("problem", "strong") out.
 EPITHET_MIN = 1.5
-_EPITHET_TECHNIQUES = ("Name_Calling,Labeling", "Loaded_Language", "Exaggeration,Minimisation")
+_EPITHET_TECHNIQUES = frozenset({"Name_Calling,Labeling", "Loaded_Language", "Exaggeration,Minimisation"})
 # An epithet right before the actor ("crooked Hillary", "the disgraced Democrats").
 _PREMODIFIER_RE = re.compile(r"\b([A-Za-z][a-z'-]+) $")
 # ... or after a copula, in the first three words of the predicate ("Democrats are corrupt",
@@ -207,11 +206,9 @@ def _epithets() -> dict[str, float]:
     |v| >= EPITHET_MIN that PTC's annotators marked most often as name calling, loaded language
     or exaggeration (the project's span lexicon). Event words ("attack", "killed") are in
     VADER but are not name calling."""
-    raw = json.loads((files("parallax") / "data" / "models" / "loaded_language.json").read_text(encoding="utf-8"))
-    wanted = {i for i, t in enumerate(raw["techniques"]) if t in _EPITHET_TECHNIQUES}
     lexicon = _vader().lexicon  # type: ignore[attr-defined]
-    return {g: float(lexicon[g]) for g, (_, t) in raw["entries"].items()
-            if " " not in g and int(t) in wanted and g in lexicon and abs(lexicon[g]) >= EPITHET_MIN}
+    return {w: float(lexicon[w]) for w in lexicon_words(_EPITHET_TECHNIQUES)
+            if w in lexicon and abs(lexicon[w]) >= EPITHET_MIN}
 
 
 def _epithet(text: str, m: re.Match[str]) -> tuple[int, int, str] | None:

@@ -25,7 +25,7 @@ from importlib.resources import files
 from .loaded_tagger import sentences as _sentences
 from .loaded_tagger import tagger as _tagger
 
-__all__ = ["TechniqueSpan", "find_loaded_spans", "loaded_score"]
+__all__ = ["TechniqueSpan", "find_loaded_spans", "lexicon_words", "loaded_score"]
 
 _NORMALISE = {**{c: c + 32 for c in range(65, 91)}, 0x2019: ord("'")}
 #: Pseudo-token count added to the denominator of the density so that one hit in a very short
@@ -76,6 +76,11 @@ def _lexicon() -> _Lexicon:
         token_re=re.compile(raw["token_pattern"]),
         density_ref=float(raw["density_ref_per_100_tokens"]),
     )
+
+
+def lexicon_words(techniques: frozenset[str]) -> frozenset[str]:
+    """The lexicon's single words labelled with one of ``techniques`` (e.g. name calling)."""
+    return frozenset(g for g, (_, t) in _lexicon().entries.items() if " " not in g and t in techniques)
 
 
 def _detect(text: str) -> tuple[list[TechniqueSpan], int]:

@@ -89,15 +89,16 @@ def score_batch(items: Sequence[ScoreInput]) -> list[Signals]:
         n = len(it.sentences)
         sent_hate, sent_own = body_hate[pos:pos + n], own_hate[pos:pos + n]
         pos += n
+        reported = _reported_regions(it)
         body = {
             # Evidence terms only where they are shown (top_terms re-featurizes the text).
             "clickbait": _clickbait(it.title, float(cb[k]), clickbait.top_terms(it.title, 3) if cb[k] >= 0.5 else []),
             "opinion_share": _opinion(it, subj_threshold),
-            "loaded_language": _loaded(it.text, para_labels[k], _reported_regions(it)),
+            "loaded_language": _loaded(it.text, para_labels[k], reported),
             "hate": _hate_body(it.sentences, sent_hate, sent_own),
             "sourcing": _sourcing(it, subj_threshold),
             "headline_support": _headline_support(it.title, it.text, stances[k] if stances else None),
-            "slant": _slant(it, float(slant[k]), slant_model.top_terms(slant_texts[k], 5)
+            "slant": _slant(it, reported, float(slant[k]), slant_model.top_terms(slant_texts[k], 5)
                             if slant[k] >= slant_model.threshold else [], slant_model.threshold),
         }
         comments = []
@@ -144,7 +145,8 @@ def _opinion(it: ScoreInput, threshold: float) -> Signal:
                   {"own_sentences": len(own), "opinion": len(ev), "attributed_left_out": len(probs) - len(own)})
 
 
-def _slant(it: ScoreInput, p: float, terms: list[tuple[str, float]], threshold: float) -> Signal:
+def _slant(it: ScoreInput, reported: list[tuple[int, int]], p: float, terms: list[tuple[str, float]],
+           threshold: float) -> Signal:
     """Hyperpartisan probability of the article (SemEval-2019 by-article model), and the
     direction of its framing (US left / right) where its own words show one (:mod:`.framing`).
 
@@ -157,7 +159,7 @@ def _slant(it: ScoreInput, p: float, terms: list[tuple[str, float]], threshold: 
         m = re.search(r"\b" + re.escape(term).replace(r"\ ", r"\W+") + r"\b", text, re.I)
         ev.append(Evidence(m.group(0) if m else term, f"word typical of hyperpartisan articles (+{weight:.2f})",
                            m.start() if m else None, m.end() if m else None))
-    frame = framing(text, _reported_regions(it), it.title)
+    frame = framing(text, reported, it.title)
     for c in frame.cues:
         where = "headline: " if c.in_title else ""
         ev.append(Evidence(c.text, f"{where}frames towards the {c.side}: {c.why}",
