@@ -1,4 +1,4 @@
-"""Stance model (``parallax.stance``) on the by-story FNC-1 dev split, plus sentence-level checks.
+"""Stance model (``parallax.claims.stance``) on the by-story FNC-1 dev split, plus sentence-level checks.
 
     python bench/alignment.py
 
@@ -39,7 +39,7 @@ for _p in (ROOT / "src", ROOT / "scripts", ROOT / "bench"):
 
 from train_stance import DEFAULT_DATA, SEED, decide_all, evaluate, load_stance_data  # noqa: E402
 
-from parallax import stance  # noqa: E402
+from parallax.claims import stance  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "stance.json"
 

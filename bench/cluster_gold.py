@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src")]
 
-from parallax.cluster import ClusterInput  # noqa: E402
+from parallax.stories.cluster import ClusterInput  # noqa: E402
 
 __all__ = ["basil_articles", "bcubed", "fnc_articles", "group_sizes", "synthetic_articles"]
 
@@ -99,7 +99,7 @@ def group_sizes(gold: list[str]) -> dict[str, float]:
 
 def _source_docs(data: Path) -> list[list[str]]:
     """Sentences of every source document (FNC-1 train bodies, BASIL, hyperpartisan)."""
-    from parallax.segment import split_sentences
+    from parallax.text.segment import split_sentences
 
     docs: list[list[str]] = []
     for r in _read_csv(data / "fnc1" / "train_bodies.csv"):

@@ -22,10 +22,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from parallax.clean import clean  # noqa: E402
-from parallax.ingest import IngestOptions, read_file  # noqa: E402
-from parallax.quantities import find_quantities  # noqa: E402
-from parallax.segment import segment  # noqa: E402
+from parallax.extract.quantities import find_quantities  # noqa: E402
+from parallax.ingest.readers import IngestOptions, read_file  # noqa: E402
+from parallax.text.clean import clean  # noqa: E402
+from parallax.text.segment import segment  # noqa: E402
 from parallax.types import Quantity, RawDocument  # noqa: E402
 
 RAQQA = ROOT / "examples" / "raqqa-2017"

@@ -15,7 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from raqqa_claims import evaluate  # noqa: E402
 
-from parallax.disputes import Figure, conflicting, contradicts, figures  # noqa: E402
+from parallax.claims.disputes import Figure, conflicting, contradicts, figures  # noqa: E402
 from parallax.types import Quantity  # noqa: E402
 
 

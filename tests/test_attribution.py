@@ -6,8 +6,8 @@ from typing import Any
 
 from conftest import AMN, FAR_RIGHT, PARTISAN, SMALL_BLOG
 
-from parallax.attribution import acronyms, attribute, canonical_name, normalise_speaker
-from parallax.segment import split_sentences
+from parallax.extract.attribution import acronyms, attribute, canonical_name, normalise_speaker
+from parallax.text.segment import split_sentences
 from parallax.types import Entity
 
 

@@ -1,4 +1,4 @@
-"""Tests for parallax.classifiers (packaged linear text classifiers)."""
+"""Tests for parallax.models.classifiers (packaged linear text classifiers)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction import FeatureHasher
 
-from parallax import classifiers
-from parallax.classifiers import AVAILABLE, TextClassifier, load_classifier
+from parallax.models import classifiers
+from parallax.models.classifiers import AVAILABLE, TextClassifier, load_classifier
 
 SAMPLE = [
     "You won't believe what this dog did next",
@@ -40,7 +40,7 @@ def test_loading_is_cached(clf: TextClassifier) -> None:
 
 
 def test_weight_files_are_plain_arrays() -> None:
-    root = resources.files("parallax") / "data" / "models"
+    root = resources.files("parallax.models") / "weights"
     names = {entry.name for entry in root.iterdir()}
     assert not any(n.endswith((".pkl", ".pickle", ".joblib")) for n in names)
     for name in AVAILABLE:
@@ -172,7 +172,7 @@ def test_normalize_text_placeholders() -> None:
 
 def test_texts_without_features_at_the_end_of_a_batch() -> None:
     """A sentence that is all quotation, once the quotation is left out, has no features."""
-    from parallax.classifiers import load_classifier
+    from parallax.models.classifiers import load_classifier
 
     model = load_classifier("hate")
     p = model.predict_proba(["They said it again today", "", ""])

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import AMN, CLICKBAIT, FAR_RIGHT, PARTISAN, SMALL_BLOG
 
-from parallax.clean import clean
-from parallax.ingest import IngestOptions, read_file
+from parallax.ingest.readers import IngestOptions, read_file
+from parallax.text.clean import clean
 from parallax.types import RawDocument
 
 
@@ -98,7 +98,7 @@ def test_removed_offsets_point_into_clean_text(raqqa_dir: Path) -> None:
 
 
 def test_mid_article_dateline_marks_wire_copy() -> None:
-    from parallax.clean import marked_reuse
+    from parallax.text.clean import marked_reuse
 
     text = ("Our take on the news today.\n\nWASHINGTON (Reuters) — The Senate passed the bill on Friday.\n\n"
             "More of the wire story.")

@@ -6,7 +6,7 @@ from typing import Any
 
 from conftest import AMN, CLICKBAIT, FAR_RIGHT, PARTISAN, SMALL_BLOG
 
-from parallax.framing import framing, framing_cues
+from parallax.signals.framing import framing, framing_cues
 
 
 def test_raqqa_directions(raqqa_by_input: dict[str, Any]) -> None:

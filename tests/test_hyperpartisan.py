@@ -8,8 +8,8 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from parallax import classifiers
-from parallax.classifiers import (
+from parallax.models import classifiers
+from parallax.models.classifiers import (
     AVAILABLE,
     STYLE_FEATURE_NAMES,
     TextClassifier,
@@ -77,7 +77,7 @@ def test_batch_equals_single(clf: TextClassifier) -> None:
 
 
 def test_loads_without_pickle_and_round_trips(clf: TextClassifier) -> None:
-    root = resources.files("parallax") / "data" / "models"
+    root = resources.files("parallax.models") / "weights"
     meta = json.loads((root / "hyperpartisan.json").read_text(encoding="utf-8"))
     with (root / "hyperpartisan.npz").open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
         arrays = {key: npz[key] for key in npz.files}

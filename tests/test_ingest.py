@@ -7,8 +7,8 @@ import io
 import json
 from pathlib import Path
 
-from parallax.clean import clean
-from parallax.ingest import IngestOptions, iter_inputs
+from parallax.ingest.readers import IngestOptions, iter_inputs
+from parallax.text.clean import clean
 from parallax.types import RawDocument, Rejection
 
 BODY = "The council approved the budget on Monday. It passed by 7 votes to 2."

@@ -1,4 +1,4 @@
-"""Tests for the persuasion-technique span detector (parallax.loaded: lexicon + token tagger)."""
+"""Tests for the persuasion-technique span detector (parallax.signals.loaded: lexicon + token tagger)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from importlib.resources import files
 import numpy as np
 import pytest
 
-from parallax import loaded_tagger
-from parallax.loaded import TechniqueSpan, _lexicon, find_loaded_spans, loaded_score
+from parallax.signals import loaded_tagger
+from parallax.signals.loaded import TechniqueSpan, _lexicon, find_loaded_spans, loaded_score
 
 LOADED = (
     "the GOD EMPEROR green-lit an exodus of terrorists, a massive boost to a Moslem "
@@ -27,12 +27,12 @@ ARTICLE = (
 
 
 def _model() -> dict:
-    path = files("parallax") / "data" / "models" / "loaded_language.json"
+    path = files("parallax.models") / "weights" / "loaded_language.json"
     return json.loads(path.read_text(encoding="utf-8"))
 
 
 def test_model_is_small_json_with_expected_fields() -> None:
-    path = files("parallax") / "data" / "models" / "loaded_language.json"
+    path = files("parallax.models") / "weights" / "loaded_language.json"
     assert len(path.read_bytes()) < 2_000_000
     model = _model()
     assert model["entries"]
@@ -123,7 +123,7 @@ def test_speed_is_reasonable() -> None:
 
 
 def test_tagger_model_is_plain_arrays_and_consistent() -> None:
-    base = files("parallax") / "data" / "models"
+    base = files("parallax.models") / "weights"
     size = len((base / "loaded_spans.json").read_bytes()) + len((base / "loaded_spans.npz").read_bytes())
     assert size < 5_000_000
     with (base / "loaded_spans.npz").open("rb") as fh, np.load(fh, allow_pickle=False) as z:

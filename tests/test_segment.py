@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from parallax.dates import find_dates, first_full_date, normalise_date
-from parallax.segment import article_id, split_sentences
+from parallax.text.dates import find_dates, first_full_date, normalise_date
+from parallax.text.segment import article_id, split_sentences
 
 
 def test_sentence_offsets_slice_back() -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from conftest import AMN, CLICKBAIT, FAR_RIGHT, PARTISAN, SMALL_BLOG
 
-from parallax.voice import author_voice, combine, headline_devices
+from parallax.signals.voice import author_voice, combine, headline_devices
 
 
 def _score(article: dict[str, Any], name: str) -> float:
@@ -51,8 +51,8 @@ def test_a_quoted_slur_is_reported_not_counted() -> None:
     """A news report quoting a slur to report on it is not hateful by that alone."""
     import numpy as np
 
-    from parallax.score import _hate_body
-    from parallax.segment import split_sentences
+    from parallax.signals.score import _hate_body
+    from parallax.text.segment import split_sentences
 
     text = ("Vandals painted “kill the k***s” on the synagogue door. Police are investigating. "
             "The rabbi said the community would not be intimidated.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from parallax import stance
+from parallax.claims import stance
 
 pytestmark = pytest.mark.skipif(not stance.model_available(), reason="stance weights not installed")
 

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from parallax.store import Store
+from parallax.store.database import Store
 
 
 def test_wal_and_migrations(tmp_path: Path) -> None:
@@ -74,7 +74,7 @@ def test_kill_9_mid_run_loses_nothing(tmp_path: Path) -> None:
 def test_migration_from_version_1_keeps_data(tmp_path: Path) -> None:
     from importlib import resources
 
-    first = (resources.files("parallax") / "migrations" / "001_init.sql").read_text(encoding="utf-8")
+    first = (resources.files("parallax.store") / "migrations" / "001_init.sql").read_text(encoding="utf-8")
     con = sqlite3.connect(tmp_path / "old.db")
     con.executescript(first + "\nPRAGMA user_version = 1;")
     con.execute("INSERT INTO inputs(unit_key, input, status, reason, seen_at) VALUES ('k', 'x', 'rejected', 'r', 't')")

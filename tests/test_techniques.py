@@ -1,4 +1,4 @@
-"""Tests for parallax.techniques (paragraph-level persuasion-technique classifier)."""
+"""Tests for parallax.signals.techniques (paragraph-level persuasion-technique classifier)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from parallax import techniques
-from parallax.techniques import (
+from parallax.signals import techniques
+from parallax.signals.techniques import (
     ANY_TECHNIQUE,
     TECHNIQUES,
     any_technique,
@@ -92,7 +92,7 @@ def test_batch_equals_single() -> None:
 
 
 def test_plain_array_files_and_roundtrip() -> None:
-    root = resources.files("parallax") / "data" / "models"
+    root = resources.files("parallax.models") / "weights"
     meta = json.loads((root / "techniques.json").read_text(encoding="utf-8"))
     assert meta["techniques"] == list(TECHNIQUES)
     with (root / "techniques.npz").open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
@@ -111,7 +111,7 @@ def test_plain_array_files_and_roundtrip() -> None:
 
 
 def test_bad_format_rejected() -> None:
-    root = resources.files("parallax") / "data" / "models"
+    root = resources.files("parallax.models") / "weights"
     meta = json.loads((root / "techniques.json").read_text(encoding="utf-8"))
     meta["format_version"] = 99
     with pytest.raises(ValueError, match="format"):

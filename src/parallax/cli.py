@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from . import __version__
+from parallax import __version__
 
 EXIT_BAD_INPUT = 2
 
@@ -24,7 +24,7 @@ def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
 
 
 def _parse_fields(values: tuple[str, ...]) -> dict[str, str]:
-    from .ingest import DEFAULT_FIELDS
+    from parallax.ingest.readers import DEFAULT_FIELDS
 
     fields: dict[str, str] = {}
     for item in values:
@@ -58,8 +58,8 @@ def analyze(inputs: tuple[str, ...], out_dir: Path, db_path: Path | None, fields
 
     Formats: .txt, .html/.htm, .json, .jsonl, .csv/.tsv, and any of these gzipped.
     """
-    from .ingest import IngestOptions
-    from .pipeline import analyze as run
+    from parallax.ingest.readers import IngestOptions
+    from parallax.pipeline import analyze as run
 
     for item in inputs:
         if item != "-" and not Path(item).exists():
@@ -100,8 +100,8 @@ def classify(task: str, file: Path, column: str, out_path: Path | None) -> None:
     hyperpartisan reads whole articles (put the title on the first line of the text);
     loaded_language labels a text `loaded` when it holds a persuasion-technique span.
     """
-    from .classifiers import classify_texts
-    from .loaded import find_loaded_spans, loaded_score
+    from parallax.models.classifiers import classify_texts
+    from parallax.signals.loaded import find_loaded_spans, loaded_score
 
     def loaded(texts: list[str]) -> list[tuple[str, float]]:
         out = []
@@ -126,7 +126,7 @@ def classify(task: str, file: Path, column: str, out_path: Path | None) -> None:
 @click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False), help="output CSV (default stdout)")
 def stance(file: Path, claim_column: str, text_column: str, out_path: Path | None) -> None:
     """Add `stance` (agree, disagree, discuss, unrelated) and its probabilities to a CSV of pairs."""
-    from .stance import LABELS, predict_stance
+    from parallax.claims.stance import LABELS, predict_stance
 
     def label(rows: list[dict[str, str]]) -> None:
         results = predict_stance([(r[claim_column] or "", r[text_column] or "") for r in rows])
@@ -144,7 +144,7 @@ def stance(file: Path, claim_column: str, text_column: str, out_path: Path | Non
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
 def check(claim: str, db_path: Path, as_json: bool) -> None:
     """List the articles of a database that agree with, disagree with or discuss CLAIM."""
-    from .query import check_claim
+    from parallax.query import check_claim
 
     if not claim.strip():
         _fail("the claim is empty")
@@ -206,8 +206,8 @@ def _map_csv(file: Path, out_path: Path | None, needed: list[str], added: list[s
 @click.argument("inputs", nargs=-1, required=True)
 def attribute(inputs: tuple[str, ...]) -> None:
     """Print each article's sentences with their speakers and cues as JSON."""
-    from .pipeline import read_articles
-    from .types import Rejection
+    from parallax.pipeline import read_articles
+    from parallax.types import Rejection
 
     for item in inputs:
         if item != "-" and not Path(item).exists():

@@ -17,18 +17,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from .align import AlignSentence, align_story
-from .classifiers import load_classifier, model_available
-from .clean import clean
-from .cluster import ClusterInput, StoryIndex, vectors
-from .extract import extract_batch
-from .ingest import IngestOptions, iter_inputs
-from .report import build_report, write_report
-from .reuse import NEAR_DUPLICATE_JACCARD, ReuseItem, jaccard, lsh_keys, minhash, shingles, story_reuse, tokens
-from .score import ScoreInput, score_batch
-from .segment import segment
-from .store import Store
-from .types import (
+from parallax.claims.align import AlignSentence, align_story
+from parallax.extract.extractor import extract_batch
+from parallax.ingest.readers import IngestOptions, iter_inputs
+from parallax.models.classifiers import load_classifier, model_available
+from parallax.report.render import build_report, write_report
+from parallax.signals.score import ScoreInput, score_batch
+from parallax.store.database import Store
+from parallax.stories.cluster import ClusterInput, StoryIndex, vectors
+from parallax.stories.reuse import (
+    NEAR_DUPLICATE_JACCARD,
+    ReuseItem,
+    jaccard,
+    lsh_keys,
+    minhash,
+    shingles,
+    story_reuse,
+    tokens,
+)
+from parallax.text.clean import clean
+from parallax.text.segment import segment
+from parallax.types import (
     Article,
     Attribution,
     CitedSource,

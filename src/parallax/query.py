@@ -12,14 +12,14 @@ from typing import Any
 
 import numpy as np
 
-from .claimsim import stems
-from .disputes import Figure, conflicting, figures
-from .quantities import find_quantities
-from .segment import split_sentences
-from .stance import predict_stance
-from .store import Store
-from .textvec import N_FEATURES, tfidf
-from .types import Quantity
+from parallax.claims.claimsim import stems
+from parallax.claims.disputes import Figure, conflicting, figures
+from parallax.claims.stance import predict_stance
+from parallax.extract.quantities import find_quantities
+from parallax.store.database import Store
+from parallax.text.segment import split_sentences
+from parallax.text.textvec import N_FEATURES, tfidf
+from parallax.types import Quantity
 
 # Articles whose lead vector is at least this close to the claim are read sentence by sentence;
 # at most MAX_ARTICLES of them, best first. The lead (title and first 1,200 characters) is what

@@ -1,0 +1,13 @@
+"""Claims: what the articles of one story state, and what holds across independent origins.
+
+Takes one story's articles with their sentences and extractions; gives a
+:class:`~parallax.types.StoryAlignment`: claims with their mentions, origins and status
+(corroborated, single-source, disputed), disputes with who says what, the digest and omissions.
+A corpus stage run per story.
+
+Modules:
+- ``align``: grouping sentences into claims, origins, statuses, digest, omissions.
+- ``claimsim``: how alike two sentences of one story are as statements of a fact.
+- ``disputes``: figures as intervals, comparable figures, contradicting accounts.
+- ``stance``: the FNC-1 stance model (agree / disagree / discuss / unrelated).
+"""

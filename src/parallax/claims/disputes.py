@@ -1,0 +1,200 @@
+"""When two statements of a story cannot both be true: conflicting figures and contradicting accounts.
+
+Figures. Each quantity becomes an interval from its value and qualifier, with explicit
+tolerances (the table below): "about 2,000" is [1,700, 2,300], so "1,950" agrees with it, while
+"around 270,000" [229,500, 310,500] and "450,000" [427,500, 472,500] do not. Two figures are
+compared only when they count the same thing: the same unit family (people, percent, …) and the
+same kind of event ("fled" ~ "displaced", "control" ~ "cleared" ~ "fallen", from the frame
+table), and for shares the same whole ("of the city" ~ "of Raqqa", not "of territory").
+
+Accounts. Two sentences that share the distinctive words of a statement, where one negates
+it and the other does not ("a secret deal" / "the deal was never a secret").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from parallax.claims.claimsim import stem, stems
+from parallax.types import Quantity
+
+# Relative tolerance by qualifier: (below, above) the stated value; None = unbounded.
+# Round numbers ("450,000") are approximations too: they get ROUND_TOLERANCE either way.
+_QUALIFIER_BOUNDS: tuple[tuple[re.Pattern[str], tuple[float, float | None]], ...] = (
+    (re.compile(r"\b(?:more than|over|at least|above|upwards of|in excess of|exceeding)\b", re.I), (0.0, None)),
+    (re.compile(r"\b(?:less than|under|fewer than|up to|at most|below|as many as)\b", re.I), (1.0, 0.0)),
+    (re.compile(r"\b(?:nearly|almost|close to|just under)\b", re.I), (0.15, 0.0)),
+    (re.compile(r"\b(?:about|around|some|roughly|approximately|an estimated|estimated|circa|~)\b", re.I),
+     (0.15, 0.15)),
+)
+ROUND_TOLERANCE = 0.05
+EXACT_TOLERANCE = 0.01
+
+# Unit heads that count the same things.
+_UNIT_FAMILY = {
+    "people": "people", "person": "people", "civilian": "people", "resident": "people", "refugee": "people",
+    "child": "people", "children": "people", "men": "people", "women": "people", "inhabit": "people",
+    "fighter": "fighters", "militant": "fighters", "jihadist": "fighters", "terrorist": "fighters",
+    "soldier": "fighters", "troop": "fighters",
+    "percent": "percent", "%": "percent", "per cent": "percent",
+}
+# Kinds of event a figure can count; stems of the words that signal each.
+FRAMES: dict[str, frozenset[str]] = {
+    "displaced": frozenset({"fled", "flee", "displac", "refuge", "evacu", "homeless", "exodus", "camp"}),
+    "killed": frozenset({"kill", "dead", "death", "die", "casualti", "victim", "fatal", "bodi"}),
+    "injured": frozenset({"injur", "wound", "hurt"}),
+    "control": frozenset({"control", "clear", "liber", "captur", "seiz", "taken", "fallen", "fell", "held",
+                          "reclaim", "retaken", "retak", "free"}),
+    "destroyed": frozenset({"destroy", "damag", "ruin", "raze", "rubbl", "flatten"}),
+    "strikes": frozenset({"strike", "airstrik", "bomb", "raid", "shell"}),
+}
+# "the entire city has fallen": a share stated without a number.
+_TOTALITY = re.compile(r"\b(?:the\s+)?(?:entire|whole)\s+(?P<whole>city|town|territory|country|region|area)\b"
+                       r"|\ball\s+of\s+(?:the\s+)?(?P<whole2>city|town|territory|country|region|area)\b", re.I)
+# Words a story uses for its own place: "of the city" and "of Raqqa" name the same whole.
+_PLACE_WORDS = frozenset({"citi", "town", "capit"})
+_NEGATION = frozenset({"never", "not", "no", "n't", "neither", "nor", "deni", "deny", "fals", "untru", "without"})
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure read for comparison: what it counts, and the interval it allows."""
+
+    family: str
+    frames: frozenset[str]
+    whole: frozenset[str]  # stems of the "of …" whole for shares ("of the city")
+    named_whole: bool  # the whole is a proper name ("of Raqqa"): a place the story names
+    low: float
+    high: float
+    value: float
+    text: str
+    start: int
+    end: int
+
+
+def frames_of(text: str, toks: list[str] | None = None) -> frozenset[str]:
+    """Frames whose signal stems occur in a text (``toks``: its stems, if already known)."""
+    words = set(stems(text) if toks is None else toks)
+    return frozenset(f for f, keys in FRAMES.items() if any(t.startswith(k) for t in words for k in keys))
+
+
+def _family(unit: str | None) -> str | None:
+    if not unit:
+        return None
+    head = unit.lower().split()[-1]
+    return _UNIT_FAMILY.get(head) or _UNIT_FAMILY.get(head.rstrip("s")) or _UNIT_FAMILY.get(stem(head))
+
+
+def _bounds(value: float, text: str) -> tuple[float, float]:
+    for pattern, (below, above) in _QUALIFIER_BOUNDS:
+        if pattern.search(text):
+            low = value * (1.0 - below)
+            return low, (float("inf") if above is None else value * (1.0 + above))
+    is_round = (value >= 100 and value % 50 == 0) or value % 5 == 0
+    tol = ROUND_TOLERANCE if is_round else EXACT_TOLERANCE
+    return value * (1.0 - tol), value * (1.0 + tol)
+
+
+def _whole(about: str | None) -> tuple[frozenset[str], bool]:
+    """Stems of the whole a share is of ("of the city" → {"citi"}), and whether it is a name."""
+    m = re.match(r"\s*of\s+(?:the\s+)?(?P<w>[\w'’ -]+)", about or "")
+    if not m:
+        return frozenset(), False
+    return frozenset(stems(m.group("w"))[:2]), m.group("w")[:1].isupper()
+
+
+def figures(sentence: str, sentence_start: int, quantities: tuple[Quantity, ...],
+            toks: list[str] | None = None) -> list[Figure]:
+    """The comparable figures of one sentence (those with a known unit family)."""
+    if not quantities and not _TOTALITY.search(sentence):
+        return []
+    frames = frames_of(sentence, toks)
+    out: list[Figure] = []
+    for q in quantities:
+        family = _family(q.unit)
+        if family is None:
+            continue
+        low, high = _bounds(q.value, q.text)
+        if family == "percent":
+            high = min(high, 100.0)
+        whole, named = _whole(q.about)
+        out.append(Figure(family, frames, whole, named, low, high, q.value, q.text, q.start, q.end))
+    for m in _TOTALITY.finditer(sentence):
+        if "control" in frames:
+            whole = frozenset({stem((m.group("whole") or m.group("whole2")).lower())})
+            out.append(Figure("percent", frames, whole, False, 100.0, 100.0, 100.0, m.group(0),
+                              sentence_start + m.start(), sentence_start + m.end()))
+    return out
+
+
+def comparable(a: Figure, b: Figure) -> bool:
+    """Whether two figures count the same thing (so that their values can agree or conflict)."""
+    if a.family != b.family or not (a.frames & b.frames):
+        return False
+    if a.family == "percent":
+        if not a.whole or not b.whole:
+            return False
+        # "of the city" and "of Raqqa": within one story, a place word and a named place are
+        # taken to be the same place (the story's own city).
+        place_a = bool(a.whole & _PLACE_WORDS) or a.named_whole
+        place_b = bool(b.whole & _PLACE_WORDS) or b.named_whole
+        return bool(a.whole & b.whole) or (place_a and place_b)
+    return True
+
+
+def conflicting(a: Figure, b: Figure) -> bool:
+    """Comparable figures whose intervals do not meet."""
+    return comparable(a, b) and (a.high < b.low or b.high < a.low)
+
+
+@dataclass(frozen=True)
+class Polarity:
+    """A sentence's content stems and those of them a negation stands before."""
+
+    stems: frozenset[str]
+    negated: frozenset[str]
+
+
+def polarity(text: str) -> Polarity:
+    """What :func:`contradicts` needs of one sentence (computed once per sentence)."""
+    return Polarity(frozenset(stems(text)), frozenset(t for t, neg in _negation_tokens(text) if neg))
+
+
+def contradicts(a: str | Polarity, b: str | Polarity, common: set[str]) -> bool:
+    """One sentence negates a statement the other makes (``common``: the story's everyday stems).
+
+    Needs two shared distinctive content stems, and a negation within two words before one
+    of them in exactly one of the sentences ("a secret deal" / "the deal was never a secret").
+    """
+    pa = a if isinstance(a, Polarity) else polarity(a)
+    pb = b if isinstance(b, Polarity) else polarity(b)
+    shared = (pa.stems & pb.stems) - common - _NEGATION
+    if len(shared) < 2:
+        return False
+    return bool(pa.negated & shared) != bool(pb.negated & shared)
+
+
+def _negation_tokens(text: str) -> list[tuple[str, bool]]:
+    """Stems, each flagged when a negation word stands within the two words before it.
+
+    Negated words of knowing and saying ("could not be independently verified", "had no
+    comment", "it is not clear") hedge a report; they do not contradict another one.
+    """
+    raw = re.findall(r"[A-Za-z0-9]+(?:n't)?", text.replace("’", "'"))
+    words = [w.lower() for w in raw]
+    out: list[tuple[str, bool]] = []
+    for i, w in enumerate(words):
+        s = stem(w)
+        window = words[max(0, i - 2):i]
+        negated = any(x.endswith("n't") or stem(x) in _NEGATION for x in window)
+        # A name is not a statement: "neither Ferguson nor St. Louis police" negates no place.
+        negated = negated and raw[i][0].islower() and s not in _EPISTEMIC
+        out.append((s, negated and not any(stem(x) in _EPISTEMIC for x in window)))
+    return out
+
+
+# Stems of knowing, saying and confirming: negating them hedges a statement.
+_EPISTEMIC = frozenset({"confirm", "verifi", "comment", "clear", "known", "know", "say", "said", "reveal",
+                        "disclos", "independ", "immedi", "respond", "avail", "sure", "certain", "specifi",
+                        "identifi", "elabor", "provid", "return", "answer", "repli", "explain"})

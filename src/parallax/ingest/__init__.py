@@ -1,0 +1,11 @@
+"""Ingest: turn what a user hands over (files, folders, stdin) into units.
+
+Takes paths (or ``-`` for JSONL on stdin) and :class:`~parallax.ingest.readers.IngestOptions`;
+gives, lazily and in a stable order, one :class:`~parallax.types.RawDocument` per input unit
+(a file, or a record of a container) or a :class:`~parallax.types.Rejection` with its reason.
+Nothing is parsed further here: cleaning is the next stage.
+
+Modules:
+- ``readers``: walking inputs, format sniffing, decoding, and the readers for text, HTML, JSON,
+  JSONL and CSV (gzipped too); record field names and ``--field`` overrides.
+"""

@@ -1,0 +1,103 @@
+"""Find dates in article text and normalise metadata dates.
+
+Only forms that name a day unambiguously count as full dates ("October 17, 2017",
+"17 Oct 2017", "2017-10-17"). Weekdays ("on Tuesday") are resolved against a known
+publication date, as a reader of that day would: the most recent such weekday.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from dateutil import parser as dateparser
+
+from parallax.types import DateMention
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH_RX = (
+    r"(?P<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_MDY = rf"{_MONTH_RX}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)"
+_DMY = rf"(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_RX.replace('?P<m>', '?P<m2>')},?\s+(?P<y2>(?:19|20)\d\d)"
+_ISO = r"(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)"
+FULL_DATE_RE = re.compile(rf"(?:{_MDY}|{_DMY}|{_ISO})", re.I)
+_MONTH_YEAR_RE = re.compile(rf"\b{_MONTH_RX}\s+(?P<y>(?:19|20)\d\d)\b", re.I)
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_WEEKDAY_RE = re.compile(r"\b(on\s+)?(?P<w>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+
+
+def _month(token: str) -> int:
+    return _MONTHS[token.lower().rstrip(".")[:3]]
+
+
+def _full_date(m: re.Match[str]) -> dt.date | None:
+    try:
+        if m.group("m"):
+            return dt.date(int(m.group("y")), _month(m.group("m")), int(m.group("d")))
+        if m.group("m2"):
+            return dt.date(int(m.group("y2")), _month(m.group("m2")), int(m.group("d2")))
+        return dt.date(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
+    except ValueError:  # "February 30, 2017"
+        return None
+
+
+def find_dates(text: str, anchor: dt.date | None = None) -> list[DateMention]:
+    """All dates in ``text``: full dates, month-year mentions, and weekdays if ``anchor`` is known."""
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for m in FULL_DATE_RE.finditer(text):
+        day = _full_date(m)
+        if day:
+            found.append(DateMention(m.start(), m.end(), m.group(0), day.isoformat(), "day"))
+            taken.append((m.start(), m.end()))
+    for m in _MONTH_YEAR_RE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        value = f"{int(m.group('y')):04d}-{_month(m.group('m')):02d}"
+        found.append(DateMention(m.start(), m.end(), m.group(0), value, "month"))
+    if anchor is not None:
+        for m in _WEEKDAY_RE.finditer(text):
+            target = _WEEKDAYS.index(m.group("w").lower())
+            back = (anchor.weekday() - target) % 7
+            day = anchor - dt.timedelta(days=back)
+            found.append(DateMention(m.start("w"), m.end("w"), m.group("w"), day.isoformat(), "weekday"))
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+def first_full_date(text: str) -> tuple[str, str] | None:
+    """(ISO date, matched text) of the first full date in ``text``, if any."""
+    for m in FULL_DATE_RE.finditer(text):
+        day = _full_date(m)
+        if day:
+            return day.isoformat(), m.group(0)
+    return None
+
+
+def normalise_date(value: str | None) -> str | None:
+    """Metadata date string (any common format) → ISO date, or None if unparseable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        parsed = dateparser.parse(value, fuzzy=False, default=dt.datetime(1900, 1, 1))
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if parsed is None or parsed.year < 1900 or parsed.year == 1900 and "1900" not in value:
+        return None
+    return parsed.date().isoformat()
+
+
+def parse_iso(value: str | None) -> dt.date | None:
+    """ISO day string → date; None for partial or missing values."""
+    if not value or len(value) < 10:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None

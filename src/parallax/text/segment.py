@@ -1,0 +1,64 @@
+"""Segment: sentences with offsets into the clean text, dates, and the article's id."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import blingfire
+
+from parallax.text.dates import find_dates, first_full_date, parse_iso
+from parallax.types import Article, CleanDocument, Sentence
+
+_PARA = re.compile(r"[^\n]+")
+# blingfire splits after a closing quote's period but also inside "U.S. officials"; a split
+# whose next piece starts lowercase is almost always an abbreviation, so the pieces are merged.
+_LOWER_START = re.compile(r"^[“\"'‘(\[]?[a-z]")
+
+
+def article_id(title: str, text: str) -> str:
+    """Content-derived id: the same title and body give the same id on every run."""
+    norm = re.sub(r"\s+", " ", f"{title}\n{text}".lower()).strip()
+    return "a" + hashlib.sha1(norm.encode("utf-8")).hexdigest()[:15]
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of ``text`` with character offsets; paragraph breaks always end a sentence."""
+    out: list[Sentence] = []
+    for para in _PARA.finditer(text):
+        chunk = para.group(0)
+        if not chunk.strip():
+            continue
+        _, offsets = blingfire.text_to_sentences_and_offsets(chunk)
+        spans: list[list[int]] = []
+        for start, end in offsets:
+            piece = chunk[start:end]
+            if spans and _LOWER_START.match(piece):
+                spans[-1][1] = end
+            else:
+                spans.append([start, end])
+        for start, end in spans:
+            a, b = para.start() + start, para.start() + end
+            out.append(Sentence(a, b, text[a:b]))
+    return out
+
+
+def segment(doc: CleanDocument) -> Article:
+    """Cut a clean document into sentences and fill ``published`` from the text if needed."""
+    published, evidence = doc.published, doc.published_evidence
+    if not published:
+        # A full date near the top (a dateline kept in the body) names the publication day;
+        # dates deeper in the body usually name events, so they are not used.
+        head = doc.text[:300]
+        found = first_full_date(head)
+        if found:
+            published, evidence = found[0], f"date in text {found[1]!r}"
+    dates = find_dates(doc.text, parse_iso(published))
+    return Article(
+        id=article_id(doc.title, doc.text),
+        doc=doc,
+        sentences=split_sentences(doc.text),
+        dates=dates,
+        published=published,
+        published_evidence=evidence,
+    )
