@@ -19,12 +19,13 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src")]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "scripts")]
+from datapath import data_root  # noqa: E402
 
-from parallax.attribution import _CUE, SPEAKER_LABELS, attribute, quoted_spans  # noqa: E402
-from parallax.extract import map_entities, ner_view  # noqa: E402
-from parallax.nlp import spacy_ner  # noqa: E402
-from parallax.segment import split_sentences  # noqa: E402
+from parallax.extract.attribution import _CUE, SPEAKER_LABELS, attribute, quoted_spans  # noqa: E402
+from parallax.extract.extractor import map_entities, ner_view  # noqa: E402
+from parallax.extract.ner import spacy_ner  # noqa: E402
+from parallax.text.segment import split_sentences  # noqa: E402
 from parallax.types import Entity  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "attribution.json"
@@ -243,7 +244,7 @@ def describe(doc: dict, g: dict, cat: tuple[str, list[str]]) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--data", type=Path, default=data_root())
     ap.add_argument("--limit", type=int, help="first N articles (sorted by name) only")
     args = ap.parse_args()
     docs, nlp = load(args.data, args.limit), spacy_ner()

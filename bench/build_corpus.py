@@ -31,7 +31,10 @@ from urllib.parse import urlparse
 import lxml.html
 
 ROOT = Path(__file__).resolve().parent
-DEFAULT_DATA = Path("/work/shared/data")
+sys.path.insert(0, str(ROOT.parent / "scripts"))
+from datapath import data_root  # noqa: E402
+
+DEFAULT_DATA = data_root()
 DEFAULT_OUT = ROOT / "corpus"
 
 Record = dict[str, Any]

@@ -27,13 +27,13 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "scripts"), str(ROOT / "bench")]
-
 from classifier_data import load_checkworthy, load_subjectivity, macro_f1, pos_f1  # noqa: E402
+from datapath import data_root  # noqa: E402
 from quantities import evaluate as evaluate_quantities  # noqa: E402
 
-from parallax.classifiers import load_classifier  # noqa: E402
-from parallax.extract import extract_batch  # noqa: E402
-from parallax.ingest import IngestOptions, iter_inputs  # noqa: E402
+from parallax.extract.extractor import extract_batch  # noqa: E402
+from parallax.ingest.readers import IngestOptions, iter_inputs  # noqa: E402
+from parallax.models.classifiers import load_classifier  # noqa: E402
 from parallax.pipeline import prepare  # noqa: E402
 from parallax.types import Article, Rejection  # noqa: E402
 
@@ -85,7 +85,7 @@ def speed(n: int) -> dict[str, Any]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--data", type=Path, default=data_root())
     ap.add_argument("--n", type=int, default=300, help="articles for the speed measurement")
     ap.add_argument("--skip-attribution", action="store_true")
     args = ap.parse_args()

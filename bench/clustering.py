@@ -33,8 +33,7 @@ from typing import Any
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench")]
-
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench"), str(ROOT / "scripts")]
 from cluster_gold import (  # noqa: E402
     basil_articles,
     bcubed,
@@ -44,8 +43,9 @@ from cluster_gold import (  # noqa: E402
     split_merge_report,
     synthetic_articles,
 )
+from datapath import data_root  # noqa: E402
 
-from parallax.cluster import ClusterInput, cluster  # noqa: E402
+from parallax.stories.cluster import ClusterInput, cluster  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "clustering.json"
 TFIDF_GRID = [round(float(t), 3) for t in np.arange(0.30, 0.991, 0.02)]
@@ -256,7 +256,7 @@ def table(results: dict[str, Any]) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--data", type=Path, default=data_root())
     ap.add_argument("--sizes", default="1000,10000,100000", help="scaling sizes, comma-separated ('' = none)")
     ap.add_argument("--quick", action="store_true", help="skip sizes above 10k")
     ap.add_argument("--timeout", type=int, default=600, help="seconds allowed per scaling size")

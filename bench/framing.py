@@ -38,9 +38,10 @@ from typing import Any
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "scripts")]
+from datapath import data_root  # noqa: E402
 
-from parallax.framing import framing  # noqa: E402
+from parallax.signals.framing import framing  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "framing.json"
 SIDES = {"left": -1, "liberal": -1, "center": 0, "right": 1, "conservative": 1}
@@ -136,7 +137,7 @@ def hand_gold(data: Path) -> dict[str, Any]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--data", type=Path, default=data_root())
     args = ap.parse_args()
     rows = load_basil(args.data)
     frames = [framing(r["text"]) for r in rows]

@@ -20,7 +20,6 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "scripts"), str(ROOT / "bench")]
-
 from classifier_data import (  # noqa: E402
     hatexplain_halves,
     load_checkworthy,
@@ -32,9 +31,10 @@ from classifier_data import (  # noqa: E402
     weighted_f1,
 )
 from cluster_gold import basil_articles, bcubed, fnc_articles  # noqa: E402
+from datapath import data_root  # noqa: E402
 
-from parallax.classifiers import load_classifier  # noqa: E402
-from parallax.cluster import cluster  # noqa: E402
+from parallax.models.classifiers import load_classifier  # noqa: E402
+from parallax.stories.cluster import cluster  # noqa: E402
 
 BASELINE = ROOT / "bench" / "baseline.json"
 RESULTS = ROOT / "bench" / "results" / "quality.json"
@@ -99,7 +99,7 @@ def check(metrics: dict[str, float], baseline: dict[str, Any]) -> list[str]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--data", type=Path, default=data_root())
     ap.add_argument("--check", action="store_true", help="exit 1 if a metric is below its floor")
     args = ap.parse_args()
     metrics = measure(args.data)

@@ -29,7 +29,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "scripts"), str(ROOT / "bench")]
-
 from classifier_data import (  # noqa: E402
     hatexplain_halves,
     load_davidson,
@@ -37,8 +36,9 @@ from classifier_data import (  # noqa: E402
     macro_f1,
     weighted_f1,
 )
+from datapath import data_root  # noqa: E402
 
-from parallax.classifiers import load_classifier  # noqa: E402
+from parallax.models.classifiers import load_classifier  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 FLOORS = {"clickbait_cv5_accuracy": 0.97, "hate_davidson_weighted_f1": 0.90, "hate_hatexplain_macro_f1": 0.70,
@@ -109,7 +109,7 @@ def raqqa_checks() -> dict[str, Any]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--data", type=Path, default=data_root())
     ap.add_argument("--cv", action="store_true", help="re-run the hyperpartisan 10-fold CV (~40 s)")
     args = ap.parse_args()
     out: dict[str, Any] = {"date": dt.date.today().isoformat(), "floors": FLOORS, "published": PUBLISHED}

@@ -1,8 +1,8 @@
-"""Build the background IDF table used by parallax.textvec (reproducible, no randomness).
+"""Build the background IDF table used by parallax.text.textvec (reproducible, no randomness).
 
 Sources (research use, see each MANIFEST.md in ../shared/data): FNC-1 train bodies and the
 SemEval-2019 hyperpartisan by-article training set. BASIL is *not* used: it is the story
-clustering benchmark. Writes src/parallax/data/models/background_idf.npz (plain arrays).
+clustering benchmark. Writes src/parallax/models/weights/background_idf.npz (plain arrays).
 
     python scripts/build_background_idf.py [--data ../shared/data]
 """
@@ -19,8 +19,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+from datapath import data_root  # noqa: E402
 
-from parallax.textvec import IDF_FILE, hasher  # noqa: E402
+from parallax.text.textvec import IDF_FILE, hasher  # noqa: E402
 
 
 def documents(data: Path) -> list[str]:
@@ -37,7 +38,7 @@ def documents(data: Path) -> list[str]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--data", type=Path, default=data_root())
     args = ap.parse_args()
     docs = documents(args.data)
     counts = hasher().transform(docs).tocsc()
@@ -46,7 +47,7 @@ def main() -> None:
     seen = np.flatnonzero(df)
     idf = np.log((1 + n) / (1 + df[seen])) + 1.0  # sklearn's smooth IDF
     default = np.log((1 + n) / 1) + 1.0  # a term no background document has
-    out = ROOT / "src" / "parallax" / "data" / "models" / IDF_FILE
+    out = ROOT / "src" / "parallax" / "models" / "weights" / IDF_FILE
     np.savez_compressed(out, index=seen.astype(np.int32), idf=idf.astype(np.float32),
                         default=np.float32(default), n_docs=np.int32(n))
     print(f"{n} documents, {len(seen)} buckets seen, default idf {default:.2f} -> {out}")

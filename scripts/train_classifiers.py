@@ -8,7 +8,7 @@ Usage::
 For each model: pick the feature configuration and C (dev set or 5-fold CV, never the
 evaluation split), fit the final logistic regression, fold a Platt calibration fitted on
 out-of-fold decision values into the weights, tune a decision threshold on the same
-out-of-fold predictions, save plain arrays to ``src/parallax/data/models/``, reload them through
+out-of-fold predictions, save plain arrays to ``src/parallax/models/weights/``, reload them through
 the inference code and evaluate on the held-out split. Writes ``MODEL_CARD.md`` and
 ``bench/results/classifiers.json`` and prints a table. Deterministic (fixed seeds, liblinear
 with a fixed random_state).
@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -36,10 +35,11 @@ from sklearn.multiclass import OneVsRestClassifier
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+from datapath import data_root  # noqa: E402
 
-from parallax import classifiers as C  # noqa: E402
+from parallax.models import classifiers as C  # noqa: E402
 
-MODELS_DIR = ROOT / "src" / "parallax" / "data" / "models"
+MODELS_DIR = ROOT / "src" / "parallax" / "models" / "weights"
 RESULTS_PATH = ROOT / "bench" / "results" / "classifiers.json"
 N_FOLDS = 5
 
@@ -532,7 +532,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--only", choices=sorted(RUNNERS), action="append")
     ap.add_argument("--data-dir", type=Path,
-                    default=Path(os.environ.get("PARALLAX_DATA", "/work/shared/data")))
+                    default=data_root())
     args = ap.parse_args(argv)
     names = args.only or list(RUNNERS)
     results: dict[str, Any] = {}

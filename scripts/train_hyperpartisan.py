@@ -7,8 +7,8 @@ Usage::
 
 Data: ``hyperpartisan_semeval19/train_byarticle.jsonl`` (645 articles, 238 hyperpartisan); the
 official test split is never read. Input text = ``title + "\\n" + body``
-(:func:`parallax.classifiers.article_text`). Features: hashed word 1-2-grams + char_wb n-grams
-(tf-idf, L2 per block) + standardised article style cues (:func:`parallax.classifiers.
+(:func:`parallax.models.classifiers.article_text`). Features: hashed word 1-2-grams + char_wb n-grams
+(tf-idf, L2 per block) + standardised article style cues (:func:`parallax.models.classifiers.
 style_features`); model: L2 logistic regression (liblinear, fixed random_state) with Platt
 calibration folded into the weights; decision threshold = the calibrated probability at the
 regression's own decision boundary (``sigmoid(b)``), i.e. accuracy-selected decision 0 (Platt's
@@ -26,7 +26,7 @@ Protocol (all folds fixed by ``SEED``):
 3. *Publisher-grouped check*: the shipped configuration under 10-fold CV grouped by URL domain
    (no publisher in both train and test), since random folds share publishers.
 
-Writes ``src/parallax/data/models/hyperpartisan.{json,npz}``, the ``hyperpartisan`` section of
+Writes ``src/parallax/models/weights/hyperpartisan.{json,npz}``, the ``hyperpartisan`` section of
 ``MODEL_CARD.md`` and ``bench/results/hyperpartisan.json``. :func:`gate_metrics` is a quick
 check of the shipped model for CI.
 """
@@ -36,7 +36,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -52,15 +51,16 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+from datapath import data_root  # noqa: E402
 
-from parallax import classifiers as C  # noqa: E402
+from parallax.models import classifiers as C  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "scripts"))
 # The same model file format, sigmoid and hashed-count cache as the other classifiers.
 from train_classifiers import Features as BaseFeatures  # noqa: E402
 from train_classifiers import save_and_reload, sigmoid  # noqa: E402
 
-MODELS_DIR = ROOT / "src" / "parallax" / "data" / "models"
+MODELS_DIR = ROOT / "src" / "parallax" / "models" / "weights"
 RESULTS_PATH = ROOT / "bench" / "results" / "hyperpartisan.json"
 DATA_SUBDIR = "hyperpartisan_semeval19"
 NAME = "hyperpartisan"
@@ -334,7 +334,7 @@ def write_model_card_section(r: dict[str, Any]) -> None:
         "`train_hyperpartisan.py` afterwards).",
         "",
         f"- Training data: {SOURCE}",
-        "- Input: `title + \"\\n\" + body` (`parallax.classifiers.article_text`); first "
+        "- Input: `title + \"\\n\" + body` (`parallax.models.classifiers.article_text`); first "
         f"{r['features']['max_chars']} characters used",
         f"- Fit set: {r['n_fit']} articles ({r['n_fit_positive']} hyperpartisan); "
         "the official 628-article test split was not used",
@@ -395,7 +395,7 @@ def write_model_card_section(r: dict[str, Any]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data-dir", type=Path,
-                    default=Path(os.environ.get("PARALLAX_DATA", "/work/shared/data")))
+                    default=data_root())
     args = ap.parse_args(argv)
 
     def log(s: str) -> None:

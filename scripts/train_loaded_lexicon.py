@@ -18,7 +18,7 @@ Method
 * A gram enters the lexicon when ``w >= min_weight``, it lies inside spans in at least
   ``min_articles`` different articles (generalisation guard) and ``total >= MIN_TOTAL``.
 * Inference: greedy longest match left-to-right over tokens; adjacent matches (only whitespace
-  or punctuation-free gaps) are merged into one span.  Same code as ``parallax.loaded``.
+  or punctuation-free gaps) are merged into one span.  Same code as ``parallax.signals.loaded``.
 * Evaluation: span-level P/R/F1 with the official PTC SI partial-overlap formula
   (P = sum_{s,t} |s&t|/|s| / |S|,  R = sum_{s,t} |s&t|/|t| / |T|) against the merged SI gold
   spans, plus a technique-labelled variant per technique against TC gold spans.
@@ -49,8 +49,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = Path("/work/shared/data/ptc_semeval2020_t11")
-MODEL_OUT = ROOT / "src" / "parallax" / "data" / "models" / "loaded_language.json"
+from datapath import data_root  # noqa: E402
+
+DEFAULT_DATA = data_root() / "ptc_semeval2020_t11"
+MODEL_OUT = ROOT / "src" / "parallax" / "models" / "weights" / "loaded_language.json"
 BENCH_OUT = ROOT / "bench" / "results" / "loaded_language.json"
 
 TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:['\u2019\-][A-Za-z0-9]+)*")
@@ -65,7 +67,7 @@ GRID_MERGE = [True, False]
 # plain: matched tokens only; expand: long-span techniques grow to the sentence;
 # lexical: entries of long-span techniques are dropped
 GRID_MODE = ["plain", "expand", "lexical"]
-LENGTH_PRIOR_TOKENS = 50.0  # must equal parallax.loaded._LENGTH_PRIOR_TOKENS
+LENGTH_PRIOR_TOKENS = 50.0  # must equal parallax.signals.loaded._LENGTH_PRIOR_TOKENS
 LONG_SPAN_CHARS = 60  # median gold span length (train) above which a technique is 'long'
 NO_LABEL = {"Repetition"}
 PUBLISHED = {
@@ -212,7 +214,7 @@ def match(
     merge: bool,
     expand: frozenset[str] = frozenset(),
 ) -> list[tuple[int, int, str, float]]:
-    """Greedy longest-match; mirrors parallax.loaded.find_loaded_spans."""
+    """Greedy longest-match; mirrors parallax.signals.loaded.find_loaded_spans."""
     text, toks, grams, sents = prep
     out: list[tuple[int, int, str, float]] = []
     i = 0

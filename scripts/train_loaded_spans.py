@@ -10,7 +10,7 @@ Method
 * Tokens and gold: the tokens of ``train_loaded_lexicon.py`` (``[A-Za-z0-9]+`` joined by
   internal ``'``/``-``, lowercased).  A token is *inside* when all its characters are covered by
   a merged SI gold span.
-* Features (``parallax.loaded_tagger.featurize``, shared with inference): word at offsets -2..2,
+* Features (``parallax.signals.loaded_tagger.featurize``, shared with inference): word at offsets -2..2,
   bigrams (i-1,i) and (i,i+1), word shapes, character class touching the token, the lexicon
   match covering the token (technique, weight bin, neighbours), in-quotation flag, sentence
   features (``!``/``?``, first/second person, all-caps word, length bin, title line, position in
@@ -60,11 +60,11 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import train_loaded_lexicon as L  # noqa: E402
 
-from parallax import loaded_tagger as T  # noqa: E402
+from parallax.signals import loaded_tagger as T  # noqa: E402
 
-MODEL_JSON = ROOT / "src" / "parallax" / "data" / "models" / "loaded_spans.json"
-MODEL_NPZ = ROOT / "src" / "parallax" / "data" / "models" / "loaded_spans.npz"
-LEXICON_JSON = ROOT / "src" / "parallax" / "data" / "models" / "loaded_language.json"
+MODEL_JSON = ROOT / "src" / "parallax" / "models" / "weights" / "loaded_spans.json"
+MODEL_NPZ = ROOT / "src" / "parallax" / "models" / "weights" / "loaded_spans.npz"
+LEXICON_JSON = ROOT / "src" / "parallax" / "models" / "weights" / "loaded_language.json"
 BENCH_OUT = ROOT / "bench" / "results" / "loaded_language.json"
 
 LEX_MIN_WEIGHT, LEX_MIN_ARTICLES = 0.3, 2  # the lexicon's CV-chosen setting (its bench JSON)

@@ -16,8 +16,8 @@ original FNC-1 training share (73.13 %).
 Protocol: every choice (stage-1 model, stage-2 C and lexical blocks, class logit offsets) is made
 on out-of-fold predictions of a GroupKFold-by-story cross-validation of the *train* half; the
 final model is fit on the whole train half, saved as plain arrays, reloaded through
-:mod:`parallax.stance` and evaluated once on the dev half. Deterministic (fixed seeds).
-Writes ``src/parallax/data/models/stance.{json,npz}`` and the ``stance`` section of
+:mod:`parallax.claims.stance` and evaluated once on the dev half. Deterministic (fixed seeds).
+Writes ``src/parallax/models/weights/stance.{json,npz}`` and the ``stance`` section of
 ``MODEL_CARD.md``.
 """
 
@@ -43,22 +43,24 @@ from sklearn.model_selection import GroupKFold
 from sklearn.neural_network import MLPClassifier
 
 ROOT = Path(__file__).resolve().parents[1]
+from datapath import data_root  # noqa: E402
+
 for _p in (ROOT / "src", ROOT / "bench"):
     if str(_p) not in sys.path:
         sys.path.insert(0, str(_p))
 
 from cluster_gold import fnc_articles  # noqa: E402
 
-from parallax import stance as S  # noqa: E402
+from parallax.claims import stance as S  # noqa: E402
 
-MODELS_DIR = ROOT / "src" / "parallax" / "data" / "models"
+MODELS_DIR = ROOT / "src" / "parallax" / "models" / "weights"
 CARD_PATH = MODELS_DIR / "MODEL_CARD.md"
 CARD_MARKER = "## `stance`"
 SEED = 20240611
 DEV_FRACTION = 0.2
 UNRELATED_SHARE = 0.7313
 """Share of unrelated pairs in the full FNC-1 training file (README: 73.13 %)."""
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DEFAULT_DATA = data_root()
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,7 @@ def evaluate(gold: list[str], pred: list[str]) -> dict[str, Any]:
 
 
 def decide_all(probs: np.ndarray) -> list[str]:
-    """:func:`parallax.stance.decide` over rows."""
+    """:func:`parallax.claims.stance.decide` over rows."""
     return [S.decide(row) for row in probs]
 
 
@@ -437,7 +439,7 @@ def write_card(meta: dict[str, Any], selection: dict[str, Any], res: dict[str, A
         "(agree, disagree, discuss); label = unrelated if P(unrelated) >= 0.5 else the best of the three.",
         "- Protocol: all choices by GroupKFold-by-story 5-fold CV on the train half (stage 1 by related/unrelated "
         "accuracy; stage 2 and offsets by the mean of FNC score and macro-F1, OOF); final fit on the train half; "
-        "dev evaluated once through `parallax.stance`.",
+        "dev evaluated once through `parallax.claims.stance`.",
         f"- Selection (OOF): {json.dumps(selection)}",
         f"- **Dev (by story): FNC weighted score {res['fnc_score']:.4f} of max, macro-F1 {res['macro_f1']:.4f}** "
         f"(agree {per['agree']:.3f}, disagree {per['disagree']:.3f}, discuss {per['discuss']:.3f}, "

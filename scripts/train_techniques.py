@@ -14,7 +14,7 @@ Method
   is mapped to ``Appeal_to_Fear-Prejudice``. Techniques with fewer than ``MIN_TRAIN`` (30)
   training paragraphs get no head (they still count as misses in the official-style
   micro-F1). An extra head predicts "any technique" (>= 1 gold label, dropped ones included).
-* Features: :func:`parallax.classifiers.hashed_counts` + :func:`~parallax.classifiers.assemble`
+* Features: :func:`parallax.models.classifiers.hashed_counts` + :func:`~parallax.models.classifiers.assemble`
   (IDF, per-block L2); columns whose n-gram occurs in fewer than ``MIN_DF`` training
   paragraphs get IDF 0 (dropped), which keeps the stored weight matrix small.
 * Model: one L2 logistic regression per head (liblinear, dual, ``class_weight="balanced"``).
@@ -23,11 +23,11 @@ Method
   OOF predictions, identical treatment for every spec); per head, C maximises OOF average
   precision. A Platt scaling fitted on OOF decision values is folded into each head, and each
   head's threshold maximises its OOF F1. The final heads are refitted on all of train.
-* Evaluation: the shipped model is reloaded through :mod:`parallax.techniques` and scored once
+* Evaluation: the shipped model is reloaded through :mod:`parallax.signals.techniques` and scored once
   on dev (micro-F1 over all gold labels = official subtask-3 metric; macro-F1 over modelled
   techniques; per technique; "any technique" F1).
 
-Writes ``src/parallax/data/models/techniques.{json,npz}``, ``TECHNIQUES_CARD.md`` and
+Writes ``src/parallax/models/weights/techniques.{json,npz}``, ``TECHNIQUES_CARD.md`` and
 ``bench/results/techniques.json``. Deterministic (GroupKFold, liblinear with fixed seed).
 """
 
@@ -49,13 +49,14 @@ from sklearn.model_selection import GroupKFold
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+from datapath import data_root  # noqa: E402
 
-from parallax import classifiers as C  # noqa: E402
-from parallax import techniques as T  # noqa: E402
+from parallax.models import classifiers as C  # noqa: E402
+from parallax.signals import techniques as T  # noqa: E402
 
-DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "semeval2023_t3_en"
-PTC_DIR = Path("/work/shared/data/ptc_semeval2020_t11")
-MODELS_DIR = ROOT / "src" / "parallax" / "data" / "models"
+DEFAULT_DATA = data_root() / "semeval2023_t3_en"
+PTC_DIR = data_root() / "ptc_semeval2020_t11"
+MODELS_DIR = ROOT / "src" / "parallax" / "models" / "weights"
 CARD_PATH = MODELS_DIR / "TECHNIQUES_CARD.md"
 RESULTS_PATH = ROOT / "bench" / "results" / "techniques.json"
 
@@ -309,7 +310,7 @@ def main() -> None:
     techniques = tuple(t for t, n in counts_tr.most_common() if n >= MIN_TRAIN)
     dropped = {t: n for t, n in counts_tr.most_common() if n < MIN_TRAIN}
     if techniques != T.TECHNIQUES:
-        raise SystemExit(f"technique list drifted from parallax.techniques.TECHNIQUES: {techniques}")
+        raise SystemExit(f"technique list drifted from parallax.signals.techniques.TECHNIQUES: {techniques}")
     y = label_matrix(gold, techniques)
     groups = np.array(arts)
     log(f"train {len(texts)} paragraphs / {len(set(arts))} articles; {len(techniques)} heads "
@@ -441,7 +442,7 @@ def card(res: dict[str, Any], meta: dict[str, Any]) -> str:
         "- Licence: released to registered participants for research; not verified.",
         f"- Overlap: {ov['train_articles_in_PTC']} of {ov['train_articles']} train articles are "
         "PTC (SemEval-2020 T11) articles, the corpus of the span lexicon "
-        f"(`parallax.loaded`); {ov['dev_articles_in_PTC']} of {ov['dev_articles']} dev articles "
+        f"(`parallax.signals.loaded`); {ov['dev_articles_in_PTC']} of {ov['dev_articles']} dev articles "
         f"are PTC articles and {ov['dev_articles_in_train']} are train articles, so the dev "
         "numbers below involve no PTC or train article.",
         f"- Techniques with < {MIN_TRAIN} training paragraphs have no head (their gold labels "

@@ -6,10 +6,7 @@ import importlib.util
 import json
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
 
 
 def _quality():  # type: ignore[no-untyped-def]
@@ -20,12 +17,10 @@ def _quality():  # type: ignore[no-untyped-def]
     return module
 
 
-def test_metrics_at_or_above_baseline() -> None:
-    if not DATA.exists():
-        pytest.fail(f"development data not found at {DATA}: shared/ must sit beside the checkout")
+def test_metrics_at_or_above_baseline(data_dir: Path) -> None:
     quality = _quality()
     baseline = json.loads((ROOT / "bench" / "baseline.json").read_text())
-    metrics = quality.measure(DATA)
+    metrics = quality.measure(data_dir)
     assert quality.check(metrics, baseline) == []
     assert set(baseline["floors"]) <= set(metrics)
 

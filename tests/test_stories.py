@@ -9,11 +9,11 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import AMN, CLICKBAIT, SHARED
+from conftest import AMN, CLICKBAIT
 
-from parallax.cluster import ClusterInput, StoryIndex, cluster, neutral_title, vectors
 from parallax.pipeline import analyze
-from parallax.reuse import jaccard, minhash, shared_passages, shingles, tokens
+from parallax.stories.cluster import ClusterInput, StoryIndex, cluster, neutral_title, vectors
+from parallax.stories.reuse import jaccard, minhash, shared_passages, shingles, tokens
 
 
 def _reprint(raqqa_dir: Path, dest: Path) -> None:
@@ -98,10 +98,10 @@ def test_neutral_title_drops_shouting() -> None:
     assert neutral_title(["OOPS: Militia let ISIS go"]) == "Militia let ISIS go"
 
 
-def test_raqqa_is_one_story_of_its_own_among_basil(raqqa_run: Any) -> None:
-    files = sorted((SHARED / "data" / "basil" / "articles").rglob("*.json"))
+def test_raqqa_is_one_story_of_its_own_among_basil(raqqa_run: Any, data_dir: Path) -> None:
+    files = sorted((data_dir / "basil" / "articles").rglob("*.json"))
     if not files:
-        pytest.fail("BASIL not found under shared/data")
+        pytest.fail(f"BASIL not found under {data_dir}")
     basil = []
     for f in files:
         rec = json.loads(f.read_text(encoding="utf-8"))
