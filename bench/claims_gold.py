@@ -163,7 +163,8 @@ class GoldIndex:
                 self._add(texts, m["article"], m["text"], f["id"], m.get("origin"))
             for m in f.get("support", []):
                 self._add(texts, m["article"], m["text"], f["id"], None)
-        self.dispute_spans: dict[str, list[tuple[Span, str, int]]] = defaultdict(list)  # article → (span, dispute, side)
+        # article → (span, dispute, side)
+        self.dispute_spans: dict[str, list[tuple[Span, str, int]]] = defaultdict(list)
         for d in gold.get("disputes", []):
             for side, s in enumerate(d["sides"]):
                 for m in s["mentions"]:
@@ -385,7 +386,7 @@ def main() -> int:
                 print(f"{'OK ' if j['right'] else 'BAD'} {r['story'][:22]:22} {j['mentions']:>2}  {j['text'][:110]}")
     if args.story is None and args.split == "all":
         RESULTS.write_text(json.dumps({
-            "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "seconds": round(elapsed, 1), "floors_on": "report", "floors": FLOORS,
             "tune": halves["tune"], "report": halves["report"], "all": overall,
             "stories": [{k: v for k, v in r.items() if k != "judged"} for r in rows],
