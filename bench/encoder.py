@@ -10,6 +10,7 @@
   the project's own fp32 graph (which matched torch to 1e-6 when measured);
 - usefulness: ROC-AUC of cosine for paraphrase vs not on the MSRP train pairs, int8 encoder next
   to the TF-IDF stem vectors of :mod:`parallax.claims.claimsim` (the current claim matcher);
+- the static encoder (candidate blocking): sentences/s, Spearman and AUC as above;
 - determinism: the largest difference between a sentence encoded alone and inside a batch.
 
 Writes bench/results/encoder.json. The host is shared: read speeds as ±10-20%.
@@ -37,6 +38,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT / "scripts")]
 from datapath import data_root  # noqa: E402
 
 from parallax.models.encoder import Encoder, get_encoder  # noqa: E402
+from parallax.models.static_encoder import encode_static  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "encoder.json"
 REFERENCE = ROOT / "bench" / "corpus" / "encoder_reference.npz"
@@ -160,6 +162,10 @@ def main() -> None:
             "min_vector_cosine": round(float((vecs * ref_vecs).sum(axis=1).min()), 5),
         }
 
+    static = encode_static(texts)
+    static_rho = spearman(pair_cosines(static, m), pair_cosines(ref_vecs, m))
+    fidelity["static"] = {"spearman_pair_cosine": round(static_rho, 5)}
+
     # Usefulness on MSRP: cosine as a paraphrase score.
     n = len(pairs)
     labels = np.array([int(p["label"]) for p in pairs])
@@ -170,6 +176,10 @@ def main() -> None:
            "minilm_int8": round(roc_auc(pair_cosines(vecs, n), labels), 4),
            "tfidf_stems_claimsim": round(roc_auc(tfidf_cosines(pairs), labels), 4),
            "int8_sent_s_on_all_pairs": round(2 * n / enc_s, 1)}
+    everything = [p["text1"] for p in pairs] + [p["text2"] for p in pairs]
+    static_s = timed(lambda: encode_static(everything), args.runs)
+    auc["static"] = round(roc_auc(pair_cosines(encode_static(everything), n), labels), 4)
+    auc["static_sent_s"] = round(len(everything) / static_s, 1)
     if REFERENCE.exists():
         auc["minilm_torch_first_pairs"] = round(roc_auc(pair_cosines(ref_vecs, m), labels[:m]), 4)
         auc["minilm_int8_first_pairs"] = round(roc_auc(pair_cosines(vecs[np.r_[0:m, n:n + m]], m), labels[:m]), 4)
@@ -193,8 +203,9 @@ def main() -> None:
         f = fidelity[variant]
         print(f"  {variant}: Spearman {f['spearman_pair_cosine']}, mean vector cosine {f['mean_vector_cosine']} "
               f"(min {f['min_vector_cosine']})")
-    print(f"MSRP train ROC-AUC ({n} pairs): MiniLM int8 {auc['minilm_int8']}, "
-          f"TF-IDF stems {auc['tfidf_stems_claimsim']}")
+    print(f"  static: Spearman {fidelity['static']['spearman_pair_cosine']}")
+    print(f"MSRP train ROC-AUC ({n} pairs): MiniLM int8 {auc['minilm_int8']}, static {auc['static']} "
+          f"({auc['static_sent_s']} sent/s), TF-IDF stems {auc['tfidf_stems_claimsim']}")
     print(f"wrote {RESULTS.relative_to(ROOT)}")
 
 

@@ -73,7 +73,7 @@ def test_loaded_once_and_shared(enc):
     assert encoder.get_encoder() is enc
     before = dict(encoder._SHARED)
     encoder.encode(["once more"])
-    assert encoder._SHARED == before
+    assert before == encoder._SHARED
     assert encoder.get_encoder() is enc
 
 
@@ -144,3 +144,16 @@ def test_msrp_paraphrases_score_higher(enc, data_dir: Path):
     pos, neg = cos[labels], cos[~labels]
     auc = (pos[:, None] > neg[None, :]).mean() + 0.5 * (pos[:, None] == neg[None, :]).mean()
     assert auc > 0.72, auc
+
+
+def test_static_encoder_is_unit_and_ranks_meaning(enc):
+    from parallax.models.static_encoder import DIM, encode_static
+
+    vecs = encode_static([*PARAPHRASE, UNRELATED, ""])
+    assert vecs.shape == (4, DIM) and vecs.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vecs[:3], axis=1), 1.0, atol=1e-5)
+    assert not vecs[3].any()  # nothing to average: a zero vector, never NaN
+    a, b, c = vecs[:3]
+    assert float(a @ b) > float(a @ c)
+    # A text's vector is its own: the same whatever it is encoded with.
+    np.testing.assert_array_equal(encode_static([PARAPHRASE[0]])[0], a)
