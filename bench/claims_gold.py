@@ -362,7 +362,17 @@ def main() -> int:
     ap.add_argument("--split", choices=("all", "tune", "report"), default="all")
     ap.add_argument("--story", default=None, help="score one story only")
     ap.add_argument("--show", action="store_true", help="print every corroborated claim with its verdict")
+    ap.add_argument("--samefact-threshold", type=float, default=None,
+                    help="try another same-fact threshold (for tuning on --split tune; not saved)")
     args = ap.parse_args()
+    if args.samefact_threshold is not None:
+        import dataclasses
+
+        import parallax.claims.align as align
+        from parallax.claims.samefact import load_samefact
+
+        trial = dataclasses.replace(load_samefact(), threshold=args.samefact_threshold)
+        align.load_samefact = lambda: trial  # type: ignore[assignment]
     stories = load_gold(args.split, args.story)
     if not stories:
         print(f"no gold stories in {GOLD_DIR}", file=sys.stderr)
@@ -384,7 +394,7 @@ def main() -> int:
         for r in rows:
             for j in r["judged"]:
                 print(f"{'OK ' if j['right'] else 'BAD'} {r['story'][:22]:22} {j['mentions']:>2}  {j['text'][:110]}")
-    if args.story is None and args.split == "all":
+    if args.story is None and args.split == "all" and args.samefact_threshold is None:
         RESULTS.write_text(json.dumps({
             "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "seconds": round(elapsed, 1), "floors_on": "report", "floors": FLOORS,
