@@ -31,7 +31,7 @@ MAX_UNIT_BYTES = 10 * 1024 * 1024
 # A whole .json file must be loaded to be parsed; keep that bounded too.
 MAX_JSON_FILE_BYTES = 256 * 1024 * 1024
 
-TEXT_EXT = {".txt", ".text", ".md"}
+TEXT_EXT = {".txt", ".text", ".md", ".markdown"}
 HTML_EXT = {".html", ".htm", ".xhtml"}
 JSON_EXT = {".json"}
 JSONL_EXT = {".jsonl", ".ndjson"}
@@ -138,7 +138,8 @@ def read_file(path: Path, opts: IngestOptions) -> Iterator[RawDocument | Rejecti
             html = _decode_html(raw, opts)
             yield RawDocument(input=name, unit_key=key, format="html", text="", html=html)
         else:
-            yield RawDocument(input=name, unit_key=key, format="txt", text=_decode(raw, opts))
+            fmt = "markdown" if ext in (".md", ".markdown") else "txt"
+            yield RawDocument(input=name, unit_key=key, format=fmt, text=_decode(raw, opts))
     except UnitError as exc:
         yield Rejection(name, str(exc), unit_key(name, str(exc).encode()))
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
