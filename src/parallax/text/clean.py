@@ -161,7 +161,7 @@ def clean(raw: RawDocument) -> CleanDocument:
     title = _collapse(normalise_text(raw.title)) if raw.title else None
     author, site_name, url, published = raw.author, None, raw.url, raw.published
     if raw.html is not None:
-        page = parse_html(raw.html, raw.url)
+        page = parse_html(raw.html, raw.url, fragment=raw.format == "html-fragment")
         removed.extend(page.removed)
         comments.extend(page.comments)
         title = title or (_collapse(page.title) if page.title else None)
@@ -236,6 +236,8 @@ def clean(raw: RawDocument) -> CleanDocument:
         published=meta_pub,
         published_evidence=pub_evidence,
         reuse=reuse,
+        summary_only=raw.summary_only,
+        decoding=raw.decoding,
     )
 
 
