@@ -12,6 +12,7 @@ whole record are reported too.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterator
 from typing import IO
 
@@ -40,7 +41,7 @@ def read_warc(stream: IO[bytes], name: str, max_bytes: int, fallback: str | None
     end = 0
     try:
         for record in it:
-            offset = it.get_record_offset()
+            offset = it.offset  # start of this record (get_record_offset() would skip its content)
             if record.rec_type != "response":
                 continue
             unit = f"{name}@{offset}"
@@ -70,9 +71,11 @@ def read_warc(stream: IO[bytes], name: str, max_bytes: int, fallback: str | None
                 html=decoded.text, url=uri, evidence={"url": "WARC-Target-URI"} if uri else {},
                 decoding=decoded.info(),
             )
-        end = it.offset if hasattr(it, "offset") else end
-    except ArchiveLoadFailed as exc:
-        yield _reject(f"{name}@{getattr(it, 'offset', 0)}", f"unreadable WARC record: {exc}", None)
+        end = it.offset  # end of the last whole record
+    except (ArchiveLoadFailed, AttributeError, ValueError, EOFError, OSError, zlib.error) as exc:
+        # warcio fails this way on a record cut inside its headers (or a corrupt gzip member).
+        at = getattr(it, "offset", 0)
+        yield _reject(f"{name}@{at}", f"truncated WARC record at offset {at}: {type(exc).__name__}", None)
         return
     size = _size(stream)
     if size is not None and end < size:
