@@ -105,7 +105,8 @@ RSS = f"""<?xml version="1.0" encoding="utf-8"?>
 ATOM = f"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Times</title>
 <entry><title>Budget</title><link href="https://a.org/1"/><id>urn:1</id><updated>2019-11-19T10:00:00Z</updated>
-<author><name>Jane Doe</name></author><content type="html">&lt;p&gt;{P1}&lt;/p&gt;&lt;p&gt;{P2}&lt;/p&gt;</content></entry>
+<author><name>Jane Doe</name></author>
+<content type="html">&lt;p&gt;{P1}&lt;/p&gt;&lt;p&gt;{P2}&lt;/p&gt;</content></entry>
 </feed>"""
 
 

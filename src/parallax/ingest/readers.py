@@ -272,6 +272,7 @@ def _read_csv(
             continue
         raw = json.dumps(row, ensure_ascii=False).encode("utf-8")
         if len(row) != len(header):
+            text.take()
             unit = f"{name}#row{rowno}"
             yield Rejection(
                 unit,
@@ -279,8 +280,8 @@ def _read_csv(
                 unit_key(unit, raw),
             )
             continue
-        unit = record_to_unit(dict(zip(header, row, strict=True)), name, rowno, raw, opts)
         decoding = text.take()
-        if decoding and isinstance(unit, RawDocument):
-            unit.decoding = decoding
-        yield unit
+        made = record_to_unit(dict(zip(header, row, strict=True)), name, rowno, raw, opts)
+        if decoding and isinstance(made, RawDocument):
+            made.decoding = decoding
+        yield made

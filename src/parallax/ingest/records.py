@@ -63,6 +63,7 @@ def lookup(record: dict[str, Any], name: str) -> tuple[str | None, Any]:
     """(the key found, its value) for a field name or dotted path, matching keys case-insensitively."""
     node: Any = record
     found: list[str] = []
+    key: Any
     for part in name.split(".") if name not in record else [name]:
         if isinstance(node, list) and part.isdigit():
             idx = int(part)

@@ -62,9 +62,9 @@ def read_warc(stream: IO[bytes], name: str, max_bytes: int, fallback: str | None
             if not ctype.lower().startswith(_HTML_TYPES):
                 yield _reject(unit, f"response is {ctype.split(';')[0] or 'of no type'}, not HTML", uri)
                 continue
-            m = _CHARSET.search(ctype) or _META_CHARSET.search(content[:4096])
-            declared = m.group(1) if m and isinstance(m.group(1), str) else (
-                m.group(1).decode("ascii", "replace") if m else None)
+            header = _CHARSET.search(ctype)
+            meta = _META_CHARSET.search(content[:4096])
+            declared = header.group(1) if header else meta.group(1).decode("ascii", "replace") if meta else None
             decoded = decode_unit(content, declared, fallback)
             yield RawDocument(
                 input=unit, unit_key=records.unit_key(unit, content), format="html", text="",

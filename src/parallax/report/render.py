@@ -81,7 +81,21 @@ def article_json(row: Any) -> dict[str, Any]:
         "cited_sources": ex.get("cited_sources", []),
         "quantities": ex.get("quantities", []),
         "dates": doc.get("dates", []),
+        **_input_fields(doc),
     }
+
+
+def _input_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """Optional article fields from how the input was read: language, summary only, decoding."""
+    out: dict[str, Any] = {}
+    if "language" in doc:
+        out["language"] = doc["language"]
+        out["language_confidence"] = doc.get("language_confidence")
+    if doc.get("summary_only"):
+        out["summary_only"] = True
+    if doc.get("decoding"):
+        out["decoding"] = doc["decoding"]
+    return out
 
 
 def story_json(row: Any, article_ids: list[str]) -> dict[str, Any]:

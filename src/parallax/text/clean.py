@@ -14,6 +14,7 @@ from typing import Any
 from parallax.text import boilerplate
 from parallax.text.dates import first_full_date, normalise_date
 from parallax.text.htmltext import parse_html
+from parallax.text.language import detect as detect_language
 from parallax.text.markdown import markdown_text
 from parallax.text.outlets import infer_outlet
 from parallax.types import CleanDocument, RawDocument, Removed
@@ -213,6 +214,7 @@ def clean(raw: RawDocument) -> CleanDocument:
         removed.append(Removed(item.kind, item.text, at))
 
     reuse = marked_reuse(removed, body)
+    language = detect_language(f"{title or ''}\n{body}")
     meta_pub = normalise_date(published)
     pub_evidence = raw.evidence.get("published", "page metadata") if meta_pub else None
     if not meta_pub:
@@ -238,6 +240,8 @@ def clean(raw: RawDocument) -> CleanDocument:
         reuse=reuse,
         summary_only=raw.summary_only,
         decoding=raw.decoding,
+        language=language[0],
+        language_confidence=language[1],
     )
 
 
