@@ -36,7 +36,7 @@ from parallax.stories.reuse import (
     tokens,
 )
 from parallax.text.clean import clean
-from parallax.text.language import language_group, supported
+from parallax.text.language import content_words, language_group, supported
 from parallax.text.segment import segment
 from parallax.types import (
     Article,
@@ -245,7 +245,15 @@ def _extract_supported(batch: list[Article]) -> list[Extraction]:
 
 def features_batch(articles: list[Article]) -> list[Features]:
     """Lead TF-IDF vector and body MinHash of each article (pure per article)."""
-    rows = vectors([ClusterInput(a.id, a.doc.title, a.doc.text, a.published) for a in articles])
+    items = []
+    for a in articles:
+        group = _group(a)
+        if supported(group):
+            items.append(ClusterInput(a.id, a.doc.title, a.doc.text, a.published))
+        else:
+            items.append(ClusterInput(a.id, content_words(a.doc.title, group), content_words(a.doc.text, group),
+                                      a.published))
+    rows = vectors(items)
     return [Features(a.id, rows[i].indices, rows[i].data, minhash(shingles(tokens(a.doc.text))))
             for i, a in enumerate(articles)]
 

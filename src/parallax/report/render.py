@@ -85,6 +85,23 @@ def article_json(row: Any) -> dict[str, Any]:
     }
 
 
+def _language_counts(articles: list[dict[str, Any]]) -> dict[str, Any]:
+    """Articles per language group, and those the English-only signals set aside."""
+    groups: dict[str, int] = {}
+    aside: dict[str, int] = {}
+    for a in articles:
+        details = a["signals"]["clickbait"].get("details") or {}
+        lang = details.get("language") if details.get("reason") == "language not supported" else None
+        groups[lang or "en"] = groups.get(lang or "en", 0) + 1
+        if lang:
+            aside[lang] = aside.get(lang, 0) + 1
+    out: dict[str, Any] = {"languages": dict(sorted(groups.items(), key=lambda kv: -kv[1]))}
+    if aside:
+        out["set_aside"] = {"reason": "language not supported", "articles": sum(aside.values()),
+                            "languages": aside}
+    return out
+
+
 def _input_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
     """Optional article fields from how the input was read: language, summary only, decoding."""
     out: dict[str, Any] = {}
@@ -154,7 +171,7 @@ def build_report(ledger: Mapping[str, Any], article_rows: Iterable[Any],
     return {
         "schema_version": SCHEMA_VERSION,
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "corpus": {**ledger, "stories": len(stories), "outlets": len(outlets)},
+        "corpus": {**ledger, "stories": len(stories), "outlets": len(outlets), **_language_counts(articles)},
         "articles": articles,
         "stories": stories,
         "outlets": outlet_profiles(articles, stories),

@@ -178,6 +178,8 @@ def clean(raw: RawDocument) -> CleanDocument:
     text, text_comments, comment_removed = split_comments(text)
     comments.extend(text_comments)
     removed.extend(comment_removed)
+    removed.extend(Removed("comments-widget", c) for c in comments if boilerplate.is_comment_widget(c))
+    comments = [c for c in comments if not boilerplate.is_comment_widget(c)]
 
     kept: list[str] = []
     cut: list[tuple[int, Removed]] = []  # (index in kept at which it sat, removed)

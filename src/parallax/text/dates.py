@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 
 from dateutil import parser as dateparser
+from dateutil.parser import UnknownTimezoneWarning
 
 from parallax.types import DateMention
 
@@ -79,13 +81,55 @@ def first_full_date(text: str) -> tuple[str, str] | None:
     return None
 
 
+# Month names of the languages news exports most often carry, to their English form.
+_FOREIGN_MONTHS = {
+    # French, German, Spanish, Italian, Portuguese, Dutch (only names that differ from English)
+    "janvier": "january", "février": "february", "fevrier": "february", "mars": "march", "avril": "april",
+    "mai": "may", "juin": "june", "juillet": "july", "août": "august", "aout": "august",
+    "septembre": "september", "octobre": "october", "novembre": "november", "décembre": "december",
+    "januar": "january", "februar": "february", "märz": "march", "juni": "june", "juli": "july",
+    "oktober": "october", "dezember": "december", "enero": "january", "febrero": "february",
+    "marzo": "march", "abril": "april", "mayo": "may", "junio": "june", "julio": "july", "agosto": "august",
+    "septiembre": "september", "setiembre": "september", "octubre": "october", "noviembre": "november",
+    "diciembre": "december", "gennaio": "january", "febbraio": "february", "aprile": "april",
+    "maggio": "may", "giugno": "june", "luglio": "july", "settembre": "september", "ottobre": "october",
+    "dicembre": "december", "janeiro": "january", "fevereiro": "february", "março": "march",
+    "maio": "may", "junho": "june", "julho": "july", "setembro": "september", "outubro": "october",
+    "novembro": "november", "dezembro": "december", "januari": "january", "februari": "february",
+    "maart": "march", "mei": "may", "augustus": "august",
+}
+_FOREIGN_RX = re.compile(r"\b(" + "|".join(sorted(_FOREIGN_MONTHS, key=len, reverse=True)) + r")\b\.?", re.I)
+# Words around foreign dates that dateutil cannot skip: "19. November 2019", "19 de noviembre de 2019".
+_FOREIGN_FILLER = re.compile(r"\b(de|del|di|le|el|am|den|om|à|um)\b", re.I)
+# Epoch timestamps in seconds (9–10 digits) or milliseconds (12–13 digits), 1990–2100.
+_EPOCH = re.compile(r"^\d{9,10}(\d{3})?(\.\d+)?$")
+
+
+def _epoch_date(value: str) -> str | None:
+    seconds = float(value)
+    if seconds > 4102444800:
+        seconds /= 1000
+    if not 631152000 <= seconds <= 4102444800:
+        return None
+    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date().isoformat()
+
+
 def normalise_date(value: str | None) -> str | None:
-    """Metadata date string (any common format) → ISO date, or None if unparseable."""
+    """Metadata date string (any common format, epoch seconds, French/German/Spanish/Italian/
+    Portuguese/Dutch month names) → ISO date, or None if unparseable."""
     if not value:
         return None
     value = value.strip()
+    if _EPOCH.match(value):
+        return _epoch_date(value)
+    if _FOREIGN_RX.search(value):
+        value = _FOREIGN_RX.sub(lambda m: _FOREIGN_MONTHS[m.group(1).lower()], value)
+        value = _FOREIGN_FILLER.sub(" ", value).replace(". ", " ")
     try:
-        parsed = dateparser.parse(value, fuzzy=False, default=dt.datetime(1900, 1, 1))
+        with warnings.catch_warnings():
+            # "EST"-style zone names dateutil does not know: the day is still right.
+            warnings.simplefilter("ignore", UnknownTimezoneWarning)
+            parsed = dateparser.parse(value, fuzzy=False, default=dt.datetime(1900, 1, 1))
     except (ValueError, OverflowError, TypeError):
         return None
     if parsed is None or parsed.year < 1900 or parsed.year == 1900 and "1900" not in value:

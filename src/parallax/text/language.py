@@ -55,3 +55,28 @@ def language_group(code: str | None, confidence: float | None) -> str:
 def supported(group: str | None) -> bool:
     """Whether the English-only stages apply to articles of this language group."""
     return (group or "en") in SUPPORTED
+
+
+_STOP_CACHE: dict[str, frozenset[str]] = {}
+
+
+def content_words(text: str, code: str) -> str:
+    """``text`` without the function words of language ``code`` (spaCy's stop-word lists).
+
+    The story vectors weigh terms by an English background IDF, in which "der", "und", "que"
+    are unseen and so weigh most: two unrelated German articles would match on their articles
+    and conjunctions. Dropping them leaves the names and nouns a story is made of.
+    """
+    import re
+
+    stops = _STOP_CACHE.get(code)
+    if stops is None:
+        try:
+            module = __import__(f"spacy.lang.{code}.stop_words", fromlist=["STOP_WORDS"])
+            stops = frozenset(w.lower() for w in module.STOP_WORDS)
+        except ImportError:
+            stops = frozenset()
+        _STOP_CACHE[code] = stops
+    if not stops:
+        return text
+    return re.sub(r"\w+", lambda m: "" if m.group(0).lower() in stops else m.group(0), text)
