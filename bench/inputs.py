@@ -28,7 +28,7 @@ from typing import Any
 
 from parallax.ingest.readers import IngestOptions, read_file
 from parallax.pipeline import prepare
-from parallax.types import RawDocument, Rejection
+from parallax.types import Rejection
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results" / "inputs.json"
@@ -45,7 +45,8 @@ _OBJECTS = ["the budget would be cut by 4 percent", "the bridge would stay close
 
 
 def _sentence(rng: random.Random) -> str:
-    return f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)}, according to {rng.choice(_SUBJECTS).lower()}."
+    who = rng.choice(_SUBJECTS).lower()
+    return f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)}, according to {who}."
 
 
 def make_page(i: int, rng: random.Random) -> tuple[str, list[str], str]:
@@ -122,7 +123,8 @@ def main() -> int:
                 scores.append(f1(art.doc.text, "\n".join(paras)))
             else:
                 scores.append(0.0)
-        results["html"] = {"kept": kept, "rejected": len(pages) - kept, "main_text_f1": round(sum(scores) / len(scores), 4),
+        results["html"] = {"kept": kept, "rejected": len(pages) - kept,
+                           "main_text_f1": round(sum(scores) / len(scores), 4),
                            "pages_per_s": round(len(pages) / html_s, 1),
                            "trafilatura_alone_pages_per_s": round(len(pages) / trafilatura_s, 1),
                            "share_of_trafilatura": round(trafilatura_s / html_s, 3)}
