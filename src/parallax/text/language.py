@@ -39,7 +39,7 @@ def _model() -> Any:
 def detect(text: str) -> tuple[str | None, float | None]:
     """(ISO 639-1 code, confidence in [0, 1]) of ``text``; (None, None) when too short to tell."""
     sample = text[:_SAMPLE_CHARS]
-    if sum(ch.isalpha() for ch in sample) < _MIN_LETTERS:
+    if sum(map(str.isalpha, sample)) < _MIN_LETTERS:
         return None, None
     code, prob = _model().classify(sample)
     return str(code), round(float(prob), 4)
