@@ -219,3 +219,28 @@ def test_gzipped_jsonl_decodes_stray_bytes(tmp_path: Path) -> None:
     (tmp_path / "a.jsonl.gz").write_bytes(gzip.compress(line + b"\n"))
     [u] = units(tmp_path / "a.jsonl.gz")
     assert isinstance(u, RawDocument) and "councél" in u.text
+
+
+def test_news_please_and_media_cloud_shapes(tmp_path: Path) -> None:
+    news_please = {"authors": ["Jane Doe", "John Roe"], "date_publish": "2019-11-19 10:00:00",
+                   "maintext": f"{P1}\n{P2}", "source_domain": "example.org", "title": "Budget",
+                   "url": "https://example.org/budget", "language": "en"}
+    media_cloud = {"stories_id": 991, "media_name": "Town Gazette", "publish_date": "2019-11-19 10:00:00",
+                   "title": "Budget", "url": "https://g.org/b", "story_text": P3}
+    (tmp_path / "np.jsonl").write_text(json.dumps(news_please) + "\n" + json.dumps(media_cloud) + "\n")
+    a, b = units(tmp_path / "np.jsonl")
+    assert isinstance(a, RawDocument) and isinstance(b, RawDocument)
+    assert a.author == "Jane Doe, John Roe" and a.outlet == "example.org" and clean(a).text == f"{P1}\n\n{P2}"
+    assert b.input == "np.jsonl#991" and b.outlet == "Town Gazette" and b.text == P3
+
+
+def test_fnc1_bodies_all_become_articles(data_dir: Path) -> None:
+    """FNC-1's bodies: untitled, one paragraph per line; not one may be lost."""
+    bodies = data_dir / "fnc1" / "train_bodies.csv"
+    got = units(bodies)
+    assert len(got) == 1683
+    rejected = [u for u in got if isinstance(u, Rejection)]
+    assert rejected == []
+    empty = [u.input for u in got if isinstance(u, RawDocument) and not clean(u).text.strip()]
+    assert empty == []
+    assert got[0].input == "train_bodies.csv#0"  # named by the "Body ID" column
