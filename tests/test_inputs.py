@@ -244,3 +244,26 @@ def test_fnc1_bodies_all_become_articles(data_dir: Path) -> None:
     empty = [u.input for u in got if isinstance(u, RawDocument) and not clean(u).text.strip()]
     assert empty == []
     assert got[0].input == "train_bodies.csv#0"  # named by the "Body ID" column
+
+
+def test_sloppy_feed_is_recovered_and_broken_files_answered(tmp_path: Path) -> None:
+    # "&nbsp;" is not an XML entity and a bare "&" is not XML: real feeds carry both.
+    sloppy = RSS.replace("<title>Budget passes</title>", "<title>Budget&nbsp;passes & more</title>")
+    (tmp_path / "sloppy.rss").write_text(sloppy)
+    got = units(tmp_path / "sloppy.rss")
+    assert [type(u).__name__ for u in got] == ["RawDocument", "RawDocument"]
+    assert isinstance(got[0], RawDocument) and got[0].title and "passes" in got[0].title
+    (tmp_path / "junk.xml").write_bytes(b"<<<>>> not xml at all \x00")
+    [junk] = units(tmp_path / "junk.xml")
+    assert isinstance(junk, Rejection)
+    (tmp_path / "sitemap.xml").write_text('<?xml version="1.0"?><urlset><url><loc>https://x.org</loc></url></urlset>')
+    [sitemap] = units(tmp_path / "sitemap.xml")
+    assert isinstance(sitemap, Rejection) and "not an RSS or Atom feed" in sitemap.reason
+
+
+def test_newsapi_truncated_content_is_summary_only(tmp_path: Path) -> None:
+    rec = {"source": {"id": None, "name": "Town Gazette"}, "title": "Budget", "publishedAt": "2019-11-19T10:00:00Z",
+           "content": P1[:150] + "… [+2345 chars]", "url": "https://g.org/b"}
+    (tmp_path / "newsapi.json").write_text(json.dumps({"status": "ok", "articles": [rec]}))
+    [u] = units(tmp_path / "newsapi.json")
+    assert isinstance(u, RawDocument) and u.summary_only and "chars]" not in u.text and u.outlet == "Town Gazette"

@@ -282,8 +282,10 @@ def summary(report: dict[str, Any], html: Path | None, db: Path) -> str:
     for s in stories[:10]:
         n = len(s["articles"])
         corroborated = sum(1 for cl in s["claims"] if cl["status"] == "corroborated")
+        # Untitled inputs (records without a title, text without a headline) make untitled stories.
+        title = s["title"] or f"(untitled) {_clip(articles[s['articles'][0]]['text'], 80)}" if s["articles"] else ""
         lines.append(
-            f"\n■ {s['title']}\n  {n} article{'s' if n != 1 else ''}, "
+            f"\n■ {title}\n  {n} article{'s' if n != 1 else ''}, "
             f"{s['independent_origins']} independent origin{'s' if s['independent_origins'] != 1 else ''} · "
             f"{len(s['claims'])} claims, {corroborated} corroborated, {len(s['disputes'])} disputes")
         for line in [x for x in s["summary"] if not x.startswith("Disputed")][:3]:

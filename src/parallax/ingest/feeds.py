@@ -23,6 +23,7 @@ from parallax.types import RawDocument, Rejection
 
 FEED_EXT = {".rss", ".atom", ".xml", ".rdf", ".feed"}
 _ITEM_TAGS = {"item", "entry"}
+_ROOTS = ("rss", "feed", "RDF")
 _HEAD = re.compile(rb"<(rss|feed|rdf:RDF|RDF)\b", re.I)
 
 
@@ -42,6 +43,10 @@ def _text(el: Element) -> str:
 def _content(el: Element) -> str:
     """Text of an item's content; Atom ``type="xhtml"`` content is serialised back to HTML."""
     if el.get("type") == "xhtml":
+        if hasattr(el, "getroottree"):  # an lxml element (the recovering parser)
+            from lxml import etree
+
+            return "".join(etree.tostring(child, encoding="unicode") for child in el)
         from xml.etree.ElementTree import tostring
 
         return "".join(tostring(child, encoding="unicode") for child in el)
@@ -82,48 +87,85 @@ def _item_record(item: Element) -> dict[str, Any]:
     return rec
 
 
+class _State:
+    """Where a pass over a feed got to: items yielded, the feed's defaults, the root seen."""
+
+    def __init__(self) -> None:
+        self.defaults: dict[str, str] = {}
+        self.position = 0
+        self.root: str | None = None
+        self.answered = False  # a rejection for the whole file was given
+
+
+def _items(events: Iterator[tuple[str, Any]], state: _State, name: str, fields: dict[str, str],
+           max_bytes: int, skip: int = 0) -> Iterator[RawDocument | Rejection]:
+    """Units from a stream of (event, element) pairs; the first ``skip`` items were yielded before."""
+    depth = 0
+    item_depth: int | None = None
+    seen = 0
+    for event, el in events:
+        tag = _local(el.tag)
+        if event == "start":
+            depth += 1
+            if state.root is None:
+                state.root = tag
+                if tag not in _ROOTS:
+                    state.answered = True
+                    yield _reject(name, f"XML file whose root is <{tag}>, not an RSS or Atom feed")
+                    return
+            if item_depth is None and tag in _ITEM_TAGS:
+                item_depth = depth
+            continue
+        depth -= 1
+        if item_depth is not None and depth + 1 == item_depth and tag in _ITEM_TAGS:
+            seen += 1
+            if seen > skip:
+                state.position += 1
+                rec = _item_record(el)
+                raw = json.dumps(rec, sort_keys=True, ensure_ascii=False).encode("utf-8")
+                yield records.record_to_unit(rec, name, state.position, raw, fields, max_bytes, state.defaults)
+            item_depth = None
+            el.clear()  # bounded memory: an item's tree is dropped once it is read
+        elif (item_depth is None and tag == "title" and depth <= 2 and "outlet" not in state.defaults
+              and _text(el)):
+            # The channel's (RSS) or feed's (Atom) own title names the outlet.
+            state.defaults["outlet"], state.defaults["outlet_evidence"] = _text(el), "feed title"
+
+
 def read_xml_feed(
     stream: IO[bytes], name: str, fields: dict[str, str], max_bytes: int
 ) -> Iterator[RawDocument | Rejection]:
-    """Yield one unit per feed item; a hostile or broken feed is one rejection with its reason."""
-    defaults: dict[str, str] = {}
-    depth = 0
-    item_depth: int | None = None
-    position = 0
-    seen_root = False
+    """Yield one unit per feed item; a hostile or broken feed is one rejection with its reason.
+
+    Real feeds are often not well-formed XML (an HTML entity such as ``&nbsp;``, a stray
+    ``&``). After such an error the feed is read again with lxml in recovery mode — entities
+    unresolved, no DTD loaded, no network — and the items not yet read are added.
+    """
+    state = _State()
     try:
-        for event, el in iterparse(stream, events=("start", "end"), forbid_dtd=False,
-                                   forbid_entities=True, forbid_external=True):
-            tag = _local(el.tag)
-            if event == "start":
-                depth += 1
-                if not seen_root:
-                    seen_root = True
-                    if tag not in ("rss", "feed", "RDF"):
-                        yield _reject(name, f"XML file whose root is <{tag}>, not an RSS or Atom feed")
-                        return
-                if item_depth is None and tag in _ITEM_TAGS:
-                    item_depth = depth
-                continue
-            depth -= 1
-            if item_depth is not None and depth + 1 == item_depth and tag in _ITEM_TAGS:
-                position += 1
-                rec = _item_record(el)
-                raw = json.dumps(rec, sort_keys=True, ensure_ascii=False).encode("utf-8")
-                yield records.record_to_unit(rec, name, position, raw, fields, max_bytes, defaults)
-                item_depth = None
-                el.clear()  # bounded memory: an item's tree is dropped once it is read
-            elif item_depth is None and tag == "title" and depth <= 2 and "outlet" not in defaults and _text(el):
-                # The channel's (RSS) or feed's (Atom) own title names the outlet.
-                defaults["outlet"], defaults["outlet_evidence"] = _text(el), "feed title"
+        yield from _items(iterparse(stream, events=("start", "end"), forbid_dtd=False, forbid_entities=True,
+                                    forbid_external=True), state, name, fields, max_bytes)
     except DefusedXmlException as exc:
         yield _reject(name, f"feed refused: {type(exc).__name__} (entity declarations and external "
                             "references are not expanded or fetched)")
         return
     except ParseError as exc:
-        yield _reject(name, f"malformed feed XML after {position} items: {exc}")
-        return
-    if position == 0:
+        try:
+            stream.seek(0)
+            from lxml import etree
+
+            done = state.position
+            state.root = None
+            recovered = etree.iterparse(stream, events=("start", "end"), recover=True, resolve_entities=False,
+                                        no_network=True, load_dtd=False, huge_tree=False)
+            yield from _items(recovered, state, name, fields, max_bytes, skip=done)
+        except (OSError, ValueError, etree.LxmlError) as again:
+            yield _reject(name, f"malformed feed XML after {state.position} items: {exc}; {again}")
+            return
+        if state.position == 0 and not state.answered:
+            yield _reject(name, f"malformed feed XML, no item could be recovered: {exc}")
+            return
+    if state.position == 0 and not state.answered:
         yield _reject(name, "feed has no items")
 
 

@@ -42,6 +42,8 @@ _HTML_TAG = re.compile(
 _HTML_MIN_TAGS = 2
 # A record key is a name in the ledger: keep it short and on one line.
 _MAX_ID_CHARS = 80
+# NewsAPI cuts its "content" to about 200 characters and says so: "… [+4321 chars]".
+_TRUNCATED = re.compile(r"\s*(…|\.\.\.)?\s*\[\+\d+ chars\]\s*$")
 # Epoch timestamps between 1990 and 2100, in seconds or milliseconds.
 _EPOCH_S = (631152000, 4102444800)
 
@@ -176,6 +178,8 @@ def record_to_unit(
         text, _ = pick(record, "text", fields)
         html, _ = pick(record, "html", fields)
         summary_only = False
+        if text and _TRUNCATED.search(text):
+            text, summary_only = _TRUNCATED.sub("", text), True
         if not (text and text.strip()) and not html:
             text, _ = pick(record, "summary", fields) if "text" not in fields else (None, None)
             summary_only = bool(text and text.strip())
