@@ -63,6 +63,7 @@ def test_wordpress_nested_fields_and_html_text(tmp_path: Path) -> None:
     doc = clean(u)
     assert "<p>" not in doc.text and doc.text.split("\n\n") == [P1, P2, P3]
     assert doc.author == "Jane Doe" and doc.published == "2019-11-19" and doc.url == "https://example.org/budget"
+    assert doc.title == "Council passes ‘budget’"
 
 
 def test_text_that_is_a_number_is_rejected(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html as html_lib
 import re
 from typing import Any
 
@@ -203,8 +204,11 @@ def record_to_unit(
         fmt = "html"
     else:
         fmt, html = "record", None
-    if meta["title"] and is_html(meta["title"]):
-        meta["title"] = re.sub(r"<[^>]+>", "", meta["title"])
+    for role in ("title", "author", "outlet"):
+        value = meta[role]
+        if value and ("<" in value or "&" in value):
+            # WordPress and feeds give HTML titles: "&#8216;budget&#8217;", "<em>Live</em>".
+            meta[role] = " ".join(html_lib.unescape(re.sub(r"</?[A-Za-z][^>]*>", "", value)).split())
     return RawDocument(
         input=name, unit_key=key, format=fmt, text=text or "", html=html, title=meta["title"],
         url=meta["url"], outlet=meta["outlet"], published=meta["published"], author=meta["author"],
