@@ -268,3 +268,10 @@ def test_newsapi_truncated_content_is_summary_only(tmp_path: Path) -> None:
     (tmp_path / "newsapi.json").write_text(json.dumps({"status": "ok", "articles": [rec]}))
     [u] = units(tmp_path / "newsapi.json")
     assert isinstance(u, RawDocument) and u.summary_only and "chars]" not in u.text and u.outlet == "Town Gazette"
+
+
+def test_utf16_text_with_bom(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(f"Council passes budget\n{P1}\n".encode("utf-16"))
+    [u] = units(tmp_path / "a.txt")
+    assert isinstance(u, RawDocument) and u.text.startswith("Council") and u.decoding
+    assert u.decoding["evidence"] == "byte-order mark"

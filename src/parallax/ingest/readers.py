@@ -120,7 +120,8 @@ def read_file(path: Path, opts: IngestOptions) -> Iterator[RawDocument | Rejecti
             if not ext:
                 yield Rejection(name, f"unsupported file type {path.suffix or '(none)'!r}", key)
                 return
-        _check_text_bytes(raw)
+        if not raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text is full of NUL bytes
+            _check_text_bytes(raw)
         if ext in JSON_EXT:
             yield from _read_json(raw, name, opts)
         elif ext in HTML_EXT:
