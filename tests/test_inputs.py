@@ -275,3 +275,27 @@ def test_utf16_text_with_bom(tmp_path: Path) -> None:
     [u] = units(tmp_path / "a.txt")
     assert isinstance(u, RawDocument) and u.text.startswith("Council") and u.decoding
     assert u.decoding["evidence"] == "byte-order mark"
+
+
+def test_comment_widgets_are_not_comments(tmp_path: Path) -> None:
+    from parallax.text.boilerplate import is_comment_widget
+
+    for widget in ("Comments are closed.", "Leave a Reply", "Loading comments...", "0 Comments",
+                   "comments powered by Disqus"):
+        assert is_comment_widget(widget), widget
+    assert not is_comment_widget("I think 0 comments is wrong, the mayor lied about the budget.")
+    page = (f"<html><head><title>Budget</title></head><body><article><p>{P1}</p><p>{P2}</p><p>{P3}</p></article>"
+            "<div id='comments' class='comments'><h3>Leave a Reply</h3><p>Comments are closed.</p>"
+            "<p>Loading comments...</p><a href='#'>0 Comments</a></div></body></html>")
+    (tmp_path / "a.html").write_text(page)
+    [u] = units(tmp_path / "a.html")
+    assert isinstance(u, RawDocument)
+    doc = clean(u)
+    assert doc.comments == [] and "Comments are closed" not in doc.text
+    text = f"Budget passes\n\n{P1}\n\n{P2}\n\n{P3}\n\nComments are closed.\n"
+    (tmp_path / "b.txt").write_text(text)
+    [b] = units(tmp_path / "b.txt")
+    assert isinstance(b, RawDocument)
+    doc_b = clean(b)
+    assert doc_b.comments == [] and doc_b.text.endswith(P3)
+    assert ("comments-widget", "Comments are closed.") in {(r.kind, r.text) for r in doc_b.removed}
