@@ -299,3 +299,14 @@ def test_comment_widgets_are_not_comments(tmp_path: Path) -> None:
     doc_b = clean(b)
     assert doc_b.comments == [] and doc_b.text.endswith(P3)
     assert ("comments-widget", "Comments are closed.") in {(r.kind, r.text) for r in doc_b.removed}
+
+
+def test_french_cp1252_csv_is_not_read_as_central_european(tmp_path: Path) -> None:
+    french = "Les élèves de l’école près du marché ont été reçus à la mairie où ils étudièrent."
+    rows = ["id,title,text"] + [f'{i},"Titre {i}","{french if i % 3 == 0 else P1}"' for i in range(30)]
+    (tmp_path / "fr.csv").write_bytes(("\n".join(rows) + "\n").encode("cp1252"))
+    got = units(tmp_path / "fr.csv")
+    assert all(isinstance(u, RawDocument) for u in got) and len(got) == 30
+    first = got[0]
+    assert isinstance(first, RawDocument) and first.text == french
+    assert first.decoding and first.decoding["encoding"] == "cp1252" and first.decoding["replaced_bytes"] == 0

@@ -101,13 +101,24 @@ def _detect(raw: bytes) -> Decoded:
     if non_ascii >= _DETECT_MIN_NON_ASCII:
         from charset_normalizer import from_bytes
 
-        best = from_bytes(raw[:200_000]).best()
+        results = from_bytes(raw[:200_000])
+        best = results.best()
         if best is not None and best.encoding:
-            enc = _normal(best.encoding) or best.encoding
+            # charset-normalizer breaks ties by table order, so French cp1252 text comes out as
+            # cp1250 ("élčves"). Among equally good readings, Western European wins: it is what
+            # legacy news exports are in.
+            tied = {enc for m in results if m.chaos <= best.chaos and m.coherence >= best.coherence
+                    for enc in m.could_be_from_charset}
+            enc = "cp1252" if _LEGACY_DEFAULT in tied else (_normal(best.encoding) or best.encoding)
             text, bad = decode_replacing(raw, enc)
             return Decoded(text, enc, "detected (charset-normalizer)", bad)
     text, bad = decode_replacing(raw, _LEGACY_DEFAULT)
     return Decoded(text, _LEGACY_DEFAULT, "not UTF-8: read as Windows-1252", bad)
+
+
+# CSV and JSONL files are decoded line by line, but their charset is guessed once, on this much
+# of the file: one line is too little for detection to be reliable.
+_LINE_SAMPLE_BYTES = 1 << 20
 
 
 class LineDecoder:
@@ -123,9 +134,29 @@ class LineDecoder:
         self._encodings: dict[str, str] = {}
         self._replaced = 0
 
+    def _file_charset(self) -> str | None:
+        """The legacy charset of the file, from its first megabyte (None: UTF-8 or not seekable)."""
+        try:
+            pos = self.stream.tell()
+            sample = self.stream.read(_LINE_SAMPLE_BYTES)
+            self.stream.seek(pos)
+        except (OSError, AttributeError, ValueError):
+            return None
+        cut = sample.rfind(b"\n")  # whole lines only: never a character cut in two
+        decoded = decode_unit(sample[:cut + 1] if cut > 0 else sample)
+        return decoded.encoding if decoded.evidence.startswith(("detected", "not UTF-8")) else None
+
     def __iter__(self) -> Any:
+        # The legacy charset of this file, once known: every line that is not UTF-8 is read in it.
+        legacy = None if self.fallback else self._file_charset()
         for line in self.stream:
-            decoded = decode_unit(line, None, self.fallback)
+            decoded = decode_unit(line, None, self.fallback or legacy)
+            if legacy and decoded.evidence == "--encoding" and not self.fallback:
+                decoded.evidence = "charset of the file, detected on its first lines"
+            elif decoded.evidence.startswith(("detected", "not UTF-8")):
+                # One file has one charset: a later line with few accented letters should not
+                # be guessed again (and differently).
+                legacy = decoded.encoding
             if decoded.encoding != "ascii":
                 self._encodings.setdefault(decoded.encoding, decoded.evidence)
             self._replaced += decoded.replaced
