@@ -33,10 +33,16 @@ _COMMENT_HEADER = re.compile(
 _MIN_BODY_BLOCKS_BEFORE_COMMENTS = 3
 
 
+# Nothing for the per-line rewrite below to change: most extracted text, checked in one pass.
+_NEEDS_SPACING = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]|  | \n| $")
+
+
 def normalise_text(text: str) -> str:
     """NFC, no zero-width characters, Unix newlines, no-break spaces as spaces."""
     text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not _NEEDS_SPACING.search(text):
+        return text
     return "\n".join(_SPACES.sub(lambda m: " " if m.start() else m.group(0).replace("\u00a0", " "), ln).rstrip()
                      for ln in text.split("\n"))
 

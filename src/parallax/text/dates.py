@@ -102,6 +102,7 @@ _FOREIGN_RX = re.compile(r"\b(" + "|".join(sorted(_FOREIGN_MONTHS, key=len, reve
 # Words around foreign dates that dateutil cannot skip: "19. November 2019", "19 de noviembre de 2019".
 _FOREIGN_FILLER = re.compile(r"\b(de|del|di|le|el|am|den|om|à|um)\b", re.I)
 # Epoch timestamps in seconds (9–10 digits) or milliseconds (12–13 digits), 1990–2100.
+_ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}(?:$|[T ]\d)")
 _EPOCH = re.compile(r"^\d{9,10}(\d{3})?(\.\d+)?$")
 
 
@@ -122,6 +123,15 @@ def normalise_date(value: str | None) -> str | None:
     value = value.strip()
     if _EPOCH.match(value):
         return _epoch_date(value)
+    if _ISO_START.match(value):
+        # "2019-11-19" or "2019-11-19T10:00:00Z": the day is the first ten characters, as dateutil
+        # would read it (it keeps the local date, no zone conversion), at a hundredth of its cost.
+        try:
+            day = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            day = None
+        if day is not None and day.year >= 1900:
+            return day.isoformat()
     if _FOREIGN_RX.search(value):
         value = _FOREIGN_RX.sub(lambda m: _FOREIGN_MONTHS[m.group(1).lower()], value)
         value = _FOREIGN_FILLER.sub(" ", value).replace(". ", " ")
