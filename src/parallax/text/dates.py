@@ -33,7 +33,8 @@ _ISO = r"(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)"
 FULL_DATE_RE = re.compile(rf"(?=[0-9jfmasond])(?:{_MDY}|{_DMY}|{_ISO})", re.I)
 _MONTH_YEAR_RE = re.compile(rf"(?=[jfmasond])\b{_MONTH_RX}\s+(?P<y>(?:19|20)\d\d)\b", re.I)
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_WEEKDAY_RE = re.compile(r"\b(on\s+)?(?P<w>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+_WEEKDAY_RE = re.compile(
+    r"(?=[omtwfs])\b(on\s+)?(?P<w>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 
 
 def _month(token: str) -> int:
