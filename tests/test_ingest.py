@@ -113,7 +113,14 @@ def test_unit_keys_are_stable(tmp_path: Path) -> None:
 
 def test_legacy_encoding_with_option(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_bytes("Caf\xe9 news\n\nThe caf\xe9 opened.".encode("latin-1"))
-    [bad] = units(tmp_path / "a.txt")
-    assert isinstance(bad, Rejection) and "not valid UTF-8" in bad.reason and "--encoding" in bad.reason
+    # Not UTF-8 and too few bytes to detect: read as Windows-1252 (a superset of Latin-1's letters).
+    [guessed] = units(tmp_path / "a.txt")
+    assert isinstance(guessed, RawDocument) and "café" in guessed.text
+    assert guessed.decoding and guessed.decoding["encoding"] == "cp1252"
     [good] = units(tmp_path / "a.txt", encoding="latin-1")
     assert isinstance(good, RawDocument) and "café" in good.text
+    assert good.decoding and good.decoding["evidence"] == "--encoding"
+    # --encoding is a fallback: a UTF-8 file in the same run is still read as UTF-8.
+    (tmp_path / "b.txt").write_text("Café news\n\nThe café opened.", encoding="utf-8")
+    [utf8] = units(tmp_path / "b.txt", encoding="cp1252")
+    assert isinstance(utf8, RawDocument) and "café" in utf8.text

@@ -82,9 +82,11 @@ def analyze(inputs: tuple[str, ...], out_dir: Path, db_path: Path | None, fields
     bar.close()
     if as_json:
         click.echo(json.dumps(result.report, ensure_ascii=False, indent=1))
-        return
-    if not quiet:
+    elif not quiet:
         click.echo(summary(result.report, result.report_html, result.db_path))
+    if result.report["corpus"]["articles"] == 0:
+        top = _top_reasons(result.report["corpus"]["rejected"], 1)
+        _fail("no input became an article" + (f" (most common reason: {top[0][0]})" if top else ""), 1)
 
 
 @main.command()
@@ -262,17 +264,28 @@ def summary(report: dict[str, Any], html: Path | None, db: Path) -> str:
         f"{c['inputs_seen']} inputs: {c['articles']} articles, {c['duplicates']} duplicates, "
         f"{len(c['rejected'])} rejected · {c['stories']} stories · {c['outlets']} named outlets",
     ]
-    for r in c["rejected"][:10]:
+    if c["rejected"]:
+        lines.append("  top rejection reasons:")
+        for reason, n in _top_reasons(c["rejected"], 5):
+            lines.append(f"    {n:>5} × {_clip(reason, 110)}")
+    for r in c["rejected"][:5]:
         lines.append(f"  rejected {r['input']}: {r['reason']}")
-    if len(c["rejected"]) > 10:
-        lines.append(f"  … and {len(c['rejected']) - 10} more rejected (see report.json)")
+    if len(c["rejected"]) > 5:
+        lines.append(f"  … and {len(c['rejected']) - 5} more rejected (see report.json)")
+    aside = c.get("set_aside")
+    if aside:
+        langs = ", ".join(f"{k} {v}" for k, v in aside["languages"].items())
+        lines.append(f"  {aside['articles']} articles set aside from the English-only signals "
+                     f"({aside['reason']}: {langs}); they form stories within their own language")
     articles = {a["id"]: a for a in report["articles"]}
     stories = sorted(report["stories"], key=lambda s: -len(s["articles"]))
     for s in stories[:10]:
         n = len(s["articles"])
         corroborated = sum(1 for cl in s["claims"] if cl["status"] == "corroborated")
+        # Untitled inputs (records without a title, text without a headline) make untitled stories.
+        title = s["title"] or f"(untitled) {_clip(articles[s['articles'][0]]['text'], 80)}" if s["articles"] else ""
         lines.append(
-            f"\n■ {s['title']}\n  {n} article{'s' if n != 1 else ''}, "
+            f"\n■ {title}\n  {n} article{'s' if n != 1 else ''}, "
             f"{s['independent_origins']} independent origin{'s' if s['independent_origins'] != 1 else ''} · "
             f"{len(s['claims'])} claims, {corroborated} corroborated, {len(s['disputes'])} disputes")
         for line in [x for x in s["summary"] if not x.startswith("Disputed")][:3]:
@@ -284,6 +297,10 @@ def summary(report: dict[str, Any], html: Path | None, db: Path) -> str:
         for aid in s["articles"][:8]:
             a = articles[aid]
             sig = a["signals"]
+            if (sig["clickbait"].get("details") or {}).get("reason") == "language not supported":
+                lines.append(f"    - {(a['outlet']['name'] or a['input'])[:28]:28}  "
+                             f"signals n/a (language {a.get('language')})")
+                continue
             lines.append(
                 f"    - {(a['outlet']['name'] or a['input'])[:28]:28}  clickbait {sig['clickbait']['score']:.2f}"
                 f"  opinion {sig['opinion_share']['score']:.2f}  hate {sig['hate']['score']:.2f}"
@@ -295,6 +312,15 @@ def summary(report: dict[str, Any], html: Path | None, db: Path) -> str:
     if html:
         lines.append(f"\nReport: {html}\n        {html.with_name('report.json')}\nDatabase: {db}")
     return "\n".join(lines)
+
+
+def _top_reasons(rejected: list[dict[str, str]], n: int) -> list[tuple[str, int]]:
+    """The ``n`` most common rejection reasons, numbers and offsets folded so alike reasons count together."""
+    import re
+    from collections import Counter
+
+    counts = Counter(re.sub(r"\d+", "N", r["reason"].split(" (http")[0]) for r in rejected)
+    return counts.most_common(n)
 
 
 def _clip(text: str, limit: int) -> str:

@@ -21,7 +21,7 @@ from parallax.claims.align import AlignSentence, align_story
 from parallax.extract.extractor import extract_batch
 from parallax.ingest.readers import IngestOptions, iter_inputs
 from parallax.models.classifiers import load_classifier, model_available
-from parallax.report.render import build_report, write_report
+from parallax.report.render import SIGNAL_KEYS, build_report, write_report
 from parallax.signals.score import ScoreInput, score_batch
 from parallax.store.database import Store
 from parallax.stories.cluster import ClusterInput, StoryIndex, vectors
@@ -36,6 +36,7 @@ from parallax.stories.reuse import (
     tokens,
 )
 from parallax.text.clean import clean
+from parallax.text.language import content_words, language_group, supported
 from parallax.text.segment import segment
 from parallax.types import (
     Article,
@@ -48,6 +49,8 @@ from parallax.types import (
     RawDocument,
     Rejection,
     Sentence,
+    Signal,
+    Signals,
     StoryAlignment,
 )
 
@@ -215,7 +218,7 @@ def _flush(store: Store, batch: list[Article], timer: _Timer) -> int:
     if not batch:
         return 0
     with timer.stage("extract"):
-        extractions = extract_batch(batch)
+        extractions = _extract_supported(batch)
         features = features_batch(batch)
     with timer.stage("store"):
         for article, extraction, feat in zip(batch, extractions, features, strict=True):
@@ -225,9 +228,32 @@ def _flush(store: Store, batch: list[Article], timer: _Timer) -> int:
     return len(batch)
 
 
+def _group(article: Article) -> str:
+    return language_group(article.doc.language, article.doc.language_confidence)
+
+
+def _extract_supported(batch: list[Article]) -> list[Extraction]:
+    """Extraction for articles in a supported language; an empty one for the others.
+
+    The entity tagger, speaker cues and sentence classifiers are English models: on German
+    text they find nothing true, so they are not run ("language not supported").
+    """
+    english = [a for a in batch if supported(_group(a))]
+    done = {e.article_id: e for e in extract_batch(english)}
+    return [done.get(a.id) or Extraction(a.id, [], [], [], [], [], []) for a in batch]
+
+
 def features_batch(articles: list[Article]) -> list[Features]:
     """Lead TF-IDF vector and body MinHash of each article (pure per article)."""
-    rows = vectors([ClusterInput(a.id, a.doc.title, a.doc.text, a.published) for a in articles])
+    items = []
+    for a in articles:
+        group = _group(a)
+        if supported(group):
+            items.append(ClusterInput(a.id, a.doc.title, a.doc.text, a.published))
+        else:
+            items.append(ClusterInput(a.id, content_words(a.doc.title, group), content_words(a.doc.text, group),
+                                      a.published))
+    rows = vectors(items)
     return [Features(a.id, rows[i].indices, rows[i].data, minhash(shingles(tokens(a.doc.text))))
             for i, a in enumerate(articles)]
 
@@ -258,15 +284,19 @@ def _corpus_stages(store: Store, timer: _Timer) -> None:
     subj_threshold = load_classifier("subjectivity").threshold
     touched: set[str] = set()
     with timer.stage("cluster"):
-        index = StoryIndex()
+        # Stories form within one language: unrelated German and Spanish articles share
+        # function words and names, never a story.
+        indexes: dict[str, StoryIndex] = defaultdict(StoryIndex)
         for row, idx, val in store.lead_vectors():
             item = ClusterInput(row["id"], row["title"], "", row["published"], row["copy_of"])
-            sid = index.add(item, idx, val, story=row["story_id"])
+            sid = indexes[row["language"] or "en"].add(item, idx, val, story=row["story_id"])
             if row["story_id"] is None:
                 touched.add(sid)
-        merged = index.merge(touched)
+        merged: dict[str, str] = {}
+        for index in indexes.values():
+            merged.update(index.merge(touched))
         touched = {merged.get(s, s) for s in touched}
-        stories = [s for s in index.stories() if s.id in touched]
+        stories = [s for index in indexes.values() for s in index.stories() if s.id in touched]
     with timer.stage("store"):
         rows = store.articles_by_id([a for s in stories for a in s.articles])
     with timer.stage("reuse"):
@@ -279,6 +309,11 @@ def _corpus_stages(store: Store, timer: _Timer) -> None:
     with timer.stage("align"):
         alignments: dict[str, StoryAlignment] = {}
         for story in stories:
+            if (rows[story.articles[0]]["language"] or "en") != "en":
+                # The same-fact model and the figure rules read English only: no claims, rather
+                # than claims made up from a model that cannot read the text.
+                alignments[story.id] = StoryAlignment(story.id, [], [], [], [])
+                continue
             sentences = [s for aid in story.articles for s in align_sentences(rows[aid], subj_threshold)]
             alignments[story.id] = align_story(story.id, sentences, reuse[story.id])
     with timer.stage("store"):
@@ -302,13 +337,22 @@ def align_sentences(row: Any, subj_threshold: float) -> list[AlignSentence]:
         quantities=tuple(qty.get(i, ())),
     ) for i, s in enumerate(doc["sentences"])]
 
+def _not_supported(article_id: str, language: str) -> Signals:
+    """Signals of an article in a language the English-only models cannot read: no score."""
+    details = {"reason": "language not supported", "language": language}
+    return Signals(article_id, {k: Signal(None, [], dict(details)) for k in SIGNAL_KEYS}, [])
+
 
 def _score_pending(store: Store, timer: _Timer) -> None:
     rows = store.articles_without_signals()
     for lo in range(0, len(rows), BATCH_SIZE):
         chunk = rows[lo:lo + BATCH_SIZE]
         items = []
+        unscored = []
         for r in chunk:
+            if not supported(r["language"]):
+                unscored.append(_not_supported(r["id"], r["language"]))
+                continue
             doc = json.loads(r["document"])
             items.append(ScoreInput(
                 id=r["id"], title=r["title"], text=r["text"],
@@ -316,6 +360,6 @@ def _score_pending(store: Store, timer: _Timer) -> None:
                 extraction=_extraction_from_json(json.loads(r["extraction"])),
             ))
         with timer.stage("score"):
-            signals = score_batch(items)
+            signals = score_batch(items) + unscored
         with timer.stage("store"):
             store.set_signals(signals)

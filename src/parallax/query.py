@@ -17,6 +17,7 @@ from parallax.claims.disputes import Figure, conflicting, figures
 from parallax.claims.stance import predict_stance
 from parallax.extract.quantities import find_quantities
 from parallax.store.database import Store
+from parallax.text.language import supported
 from parallax.text.segment import split_sentences
 from parallax.text.textvec import N_FEATURES, tfidf
 from parallax.types import Quantity
@@ -49,6 +50,8 @@ def check_claim(db_path: str | Path, claim: str, max_articles: int = MAX_ARTICLE
         dense[query.indices] = query.data
         scored = []
         for row, idx, val in store.lead_vectors():
+            if not supported(row["language"]):
+                continue  # the stance model reads English only
             sim = float(dense[idx] @ val)
             if sim >= MIN_ARTICLE_COSINE:
                 scored.append((sim, row["id"]))

@@ -36,6 +36,10 @@ class RawDocument:
     author: str | None = None
     # Where each metadata field came from ("metadata field 'source'", "<meta og:site_name>").
     evidence: dict[str, str] = field(default_factory=dict)
+    # A feed item or record that carries only a summary, not the article's full text.
+    summary_only: bool = False
+    # How the bytes became text: {"encoding": ..., "evidence": ..., "replaced": n stray bytes}.
+    decoding: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,11 @@ class CleanDocument:
     published_evidence: str | None
     # Passages marked in the text as taken from elsewhere: {source, start, end, marker}.
     reuse: list[dict[str, Any]] = field(default_factory=list)
+    summary_only: bool = False
+    decoding: dict[str, Any] | None = None
+    # ISO 639-1 code of the body's language and the detector's confidence (None: undetermined).
+    language: str | None = None
+    language_confidence: float | None = None
 
 
 @dataclass(frozen=True)

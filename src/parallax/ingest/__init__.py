@@ -6,6 +6,10 @@ gives, lazily and in a stable order, one :class:`~parallax.types.RawDocument` pe
 Nothing is parsed further here: cleaning is the next stage.
 
 Modules:
-- ``readers``: walking inputs, format sniffing, decoding, and the readers for text, HTML, JSON,
-  JSONL and CSV (gzipped too); record field names and ``--field`` overrides.
+- ``readers``: walking inputs, format sniffing, and the readers for text, Markdown, HTML, JSON,
+  JSONL and CSV (gzipped too).
+- ``records``: record fields by name (nested paths, known export shapes) and ``--field`` overrides.
+- ``feeds``: RSS, Atom (defusedxml: no entity expansion, no external entities) and JSON Feed.
+- ``warc``: WARC and WARC.gz response records (warcio), truncated records reported with offsets.
+- ``decode``: per-unit charset (declared, UTF-8, ``--encoding``, detected); stray bytes counted.
 """

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import hashlib
-import io
 import json
 import os
 import re
@@ -22,6 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from parallax.ingest import feeds, records, warc
+from parallax.ingest.decode import LineDecoder, decode_unit
+from parallax.ingest.feeds import FEED_EXT
+from parallax.ingest.records import DEFAULT_FIELDS, unit_key
+from parallax.ingest.warc import WARC_EXT
 from parallax.types import RawDocument, Rejection
 
 # One article is a few kB to a few hundred kB of HTML; anything over this is not an article
@@ -31,25 +34,12 @@ MAX_UNIT_BYTES = 10 * 1024 * 1024
 # A whole .json file must be loaded to be parsed; keep that bounded too.
 MAX_JSON_FILE_BYTES = 256 * 1024 * 1024
 
-TEXT_EXT = {".txt", ".text", ".md"}
+TEXT_EXT = {".txt", ".text", ".md", ".markdown"}
 HTML_EXT = {".html", ".htm", ".xhtml"}
 JSON_EXT = {".json"}
 JSONL_EXT = {".jsonl", ".ndjson"}
 CSV_EXT = {".csv", ".tsv"}
 SUPPORTED = TEXT_EXT | HTML_EXT | JSON_EXT | JSONL_EXT | CSV_EXT
-
-# Default record field names, tried in order; ``--field role=name`` overrides.
-DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
-    "title": ("title", "headline", "heading"),
-    "text": ("text", "content", "body", "articleBody", "article"),
-    "html": ("html", "raw_html"),
-    "url": ("url", "link", "uri"),
-    "outlet": ("outlet", "source", "domain", "site", "site_name", "publisher"),
-    "published": ("published", "date", "published_at", "publish_date", "pubdate", "datetime"),
-    "author": ("author", "byline", "authors"),
-    "id": ("id", "key", "uid"),
-}
-
 
 @dataclass
 class IngestOptions:
@@ -62,15 +52,6 @@ class IngestOptions:
 
 class UnitError(Exception):
     """A problem with one input unit; its message becomes the rejection reason."""
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha1(data).hexdigest()
-
-
-def unit_key(name: str, raw: bytes) -> str:
-    """Stable identity of an input unit: the same name and bytes give the same key."""
-    return _sha(name.encode("utf-8") + b"\0" + raw)[:20]
 
 
 def iter_inputs(
@@ -113,6 +94,14 @@ def read_file(path: Path, opts: IngestOptions) -> Iterator[RawDocument | Rejecti
         if size == 0:
             yield Rejection(name, "empty file", unit_key(name, b""))
             return
+        if ext in WARC_EXT or (ext not in SUPPORTED | FEED_EXT and warc.sniff_warc(_head(path, gz))):
+            with path.open("rb") as fh:  # warcio reads gzip members itself and reports their offsets
+                yield from warc.read_warc(fh, name, opts.max_unit_bytes, opts.encoding)
+            return
+        if ext in FEED_EXT or (ext not in SUPPORTED and feeds.sniff_feed(_head(path, gz))):
+            with _open_binary(path, gz) as fh:
+                yield from feeds.read_xml_feed(fh, name, opts.fields, opts.max_unit_bytes)
+            return
         if ext in JSONL_EXT | CSV_EXT:
             with _open_binary(path, gz) as fh:
                 if ext in JSONL_EXT:
@@ -131,18 +120,29 @@ def read_file(path: Path, opts: IngestOptions) -> Iterator[RawDocument | Rejecti
             if not ext:
                 yield Rejection(name, f"unsupported file type {path.suffix or '(none)'!r}", key)
                 return
-        _check_text_bytes(raw)
+        if not raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text is full of NUL bytes
+            _check_text_bytes(raw)
         if ext in JSON_EXT:
             yield from _read_json(raw, name, opts)
         elif ext in HTML_EXT:
-            html = _decode_html(raw, opts)
-            yield RawDocument(input=name, unit_key=key, format="html", text="", html=html)
+            m = _META_CHARSET.search(raw[:4096])
+            decoded = decode_unit(raw, m.group(1).decode("ascii") if m else None, opts.encoding)
+            yield RawDocument(input=name, unit_key=key, format="html", text="", html=decoded.text,
+                              decoding=decoded.info())
         else:
-            yield RawDocument(input=name, unit_key=key, format="txt", text=_decode(raw, opts))
+            fmt = "markdown" if ext in (".md", ".markdown") else "txt"
+            decoded = decode_unit(raw, None, opts.encoding)
+            yield RawDocument(input=name, unit_key=key, format=fmt, text=decoded.text, decoding=decoded.info())
     except UnitError as exc:
         yield Rejection(name, str(exc), unit_key(name, str(exc).encode()))
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
         yield Rejection(name, f"cannot read file: {exc}", unit_key(name, str(exc).encode()))
+
+
+def _head(path: Path, gz: bool) -> bytes:
+    """The first bytes of a file (decompressed), for sniffing its format."""
+    with _open_binary(path, gz) as fh:
+        return fh.read(4096)
 
 
 def _open_binary(path: Path, gz: bool) -> IO[bytes]:
@@ -182,102 +182,17 @@ def _check_text_bytes(raw: bytes) -> None:
         raise UnitError("binary file, not text")
 
 
-def _decode(raw: bytes, opts: IngestOptions) -> str:
-    if opts.encoding:
-        try:
-            return raw.decode(opts.encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise UnitError(f"cannot decode as {opts.encoding}: {exc}") from exc
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UnitError(
-            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-            "convert it to UTF-8 or pass --encoding"
-        ) from exc
-
-
 _META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_.:-]+)", re.I)
-
-
-def _decode_html(raw: bytes, opts: IngestOptions) -> str:
-    """Decode HTML honouring a BOM or <meta charset>, else UTF-8."""
-    if not opts.encoding and not raw.startswith(b"\xef\xbb\xbf"):
-        m = _META_CHARSET.search(raw[:4096])
-        if m:
-            declared = m.group(1).decode("ascii").lower()
-            if declared not in ("utf-8", "utf8"):
-                try:
-                    return raw.decode(declared)
-                except (UnicodeDecodeError, LookupError):
-                    pass  # a wrong declaration: fall back to UTF-8 and its clear error
-    return _decode(raw, opts)
 
 
 # --- records -------------------------------------------------------------------------------
 
 
-def _pick(record: dict[str, Any], role: str, opts: IngestOptions) -> str | None:
-    names = (opts.fields[role],) if role in opts.fields else DEFAULT_FIELDS[role]
-    lowered = {str(k).lower(): v for k, v in record.items()}
-    for name in names:
-        value = record.get(name, lowered.get(name.lower()))
-        if value is None or value == "":
-            continue
-        if isinstance(value, list):
-            value = ", ".join(str(v) for v in value)
-        return str(value)
-    return None
-
-
-def _field_name(record: dict[str, Any], role: str, opts: IngestOptions) -> str | None:
-    names = (opts.fields[role],) if role in opts.fields else DEFAULT_FIELDS[role]
-    lowered = {str(k).lower(): k for k in record}
-    for name in names:
-        if record.get(name) not in (None, ""):
-            return name
-        key = lowered.get(name.lower())
-        if key is not None and record.get(key) not in (None, ""):
-            return str(key)
-    return None
-
-
 def record_to_unit(
     record: Any, container: str, position: int, raw: bytes, opts: IngestOptions
 ) -> RawDocument | Rejection:
-    """Map one JSON/CSV record to a RawDocument using the field mapping."""
-    rec_id = _pick(record, "id", opts) if isinstance(record, dict) else None
-    name = f"{container}#{rec_id or position}"
-    key = unit_key(name, raw)
-    if not isinstance(record, dict):
-        return Rejection(name, f"record is a {type(record).__name__}, expected an object", key)
-    if len(raw) > opts.max_unit_bytes:
-        return Rejection(name, f"record too large ({len(raw) / 1e6:.1f} MB)", key)
-    text = _pick(record, "text", opts)
-    html = _pick(record, "html", opts)
-    if not (text and text.strip()) and not html:
-        tried = opts.fields.get("text") or ", ".join(DEFAULT_FIELDS["text"])
-        return Rejection(name, f"record has no text (looked for fields: {tried})", key)
-    evidence = {}
-    meta: dict[str, str | None] = {}
-    for role in ("title", "url", "outlet", "published", "author"):
-        meta[role] = _pick(record, role, opts)
-        fname = _field_name(record, role, opts)
-        if fname:
-            evidence[role] = f"metadata field {fname!r}"
-    return RawDocument(
-        input=name,
-        unit_key=key,
-        format="html" if html and not text else "record",
-        text=text or "",
-        html=html if html and not text else None,
-        title=meta["title"],
-        url=meta["url"],
-        outlet=meta["outlet"],
-        published=meta["published"],
-        author=meta["author"],
-        evidence=evidence,
-    )
+    """Map one JSON/CSV record to a RawDocument using the field mapping (see ``records``)."""
+    return records.record_to_unit(record, container, position, raw, opts.fields, opts.max_unit_bytes)
 
 
 def _read_jsonl(stream: IO[bytes], name: str, opts: IngestOptions) -> Iterator[RawDocument | Rejection]:
@@ -285,30 +200,34 @@ def _read_jsonl(stream: IO[bytes], name: str, opts: IngestOptions) -> Iterator[R
         if not line.strip():
             continue
         unit = f"{name}#{lineno}"
+        decoded = decode_unit(line, None, opts.encoding)
         try:
-            text = line.decode("utf-8-sig") if lineno == 1 else line.decode("utf-8")
-            record = json.loads(text)
-        except UnicodeDecodeError as exc:
-            yield Rejection(unit, f"line {lineno}: not valid UTF-8 ({exc.reason})", unit_key(unit, line))
-            continue
+            record = json.loads(decoded.text)
         except json.JSONDecodeError as exc:
             yield Rejection(unit, f"line {lineno}: invalid JSON ({exc.msg})", unit_key(unit, line))
             continue
-        yield record_to_unit(record, name, lineno, line, opts)
+        unit_out = record_to_unit(record, name, lineno, line, opts)
+        if isinstance(unit_out, RawDocument) and (decoded.replaced or decoded.evidence != "valid UTF-8"):
+            unit_out.decoding = decoded.info()
+        yield unit_out
 
 
 def _read_json(raw: bytes, name: str, opts: IngestOptions) -> Iterator[RawDocument | Rejection]:
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise UnitError(f"not valid UTF-8 (offset {exc.start})") from exc
+        data = json.loads(decode_unit(raw, None, opts.encoding).text)
     except json.JSONDecodeError as exc:
         raise UnitError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+    feed = feeds.json_feed(data)
+    if feed is not None:
+        for i, rec in enumerate(feed[0], start=1):
+            raw_rec = json.dumps(rec, sort_keys=True, ensure_ascii=False).encode("utf-8")
+            yield records.record_to_unit(rec, name, i, raw_rec, opts.fields, opts.max_unit_bytes, feed[1])
+        return
     if isinstance(data, dict) and not any(
         k in data for k in DEFAULT_FIELDS["text"] + DEFAULT_FIELDS["html"] + tuple(opts.fields.values())
     ):
         # A wrapper object such as {"articles": [...]}: use its first list of objects.
-        lists = [v for v in data.values() if isinstance(v, list)]
+        lists = [v for v in data.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
         data = lists[0] if lists else data
     if isinstance(data, list):
         for i, rec in enumerate(data, start=1):
@@ -324,9 +243,9 @@ def _read_json(raw: bytes, name: str, opts: IngestOptions) -> Iterator[RawDocume
 def _read_csv(
     stream: IO[bytes], name: str, opts: IngestOptions, delimiter: str
 ) -> Iterator[RawDocument | Rejection]:
-    text = io.TextIOWrapper(stream, encoding=opts.encoding or "utf-8-sig", newline="")
+    text = LineDecoder(stream, opts.encoding)  # each line decoded alone: a bad byte costs nothing more
     csv.field_size_limit(opts.max_unit_bytes)
-    reader = csv.reader(text, delimiter=delimiter)
+    reader = csv.reader(iter(text), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
@@ -354,6 +273,7 @@ def _read_csv(
             continue
         raw = json.dumps(row, ensure_ascii=False).encode("utf-8")
         if len(row) != len(header):
+            text.take()
             unit = f"{name}#row{rowno}"
             yield Rejection(
                 unit,
@@ -361,4 +281,8 @@ def _read_csv(
                 unit_key(unit, raw),
             )
             continue
-        yield record_to_unit(dict(zip(header, row, strict=True)), name, rowno, raw, opts)
+        decoding = text.take()
+        made = record_to_unit(dict(zip(header, row, strict=True)), name, rowno, raw, opts)
+        if decoding and isinstance(made, RawDocument):
+            made.decoding = decoding
+        yield made

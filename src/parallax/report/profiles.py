@@ -33,8 +33,10 @@ def outlet_profiles(articles: Sequence[Mapping[str, Any]],
     for outlet, arts in sorted(by_outlet.items(), key=lambda kv: (kv[0] == UNKNOWN, -len(kv[1]), kv[0])):
         signals = {}
         for name in SIGNALS:
+            # An article in a language the models cannot read has no score to average.
             values = [a["signals"][name]["score"] for a in arts
-                      if name in a["signals"] and a["signals"][name].get("score") is not None]
+                      if name in a["signals"] and a["signals"][name].get("score") is not None
+                      and (a["signals"][name].get("details") or {}).get("reason") != "language not supported"]
             if values:
                 signals[name] = {"mean": round(sum(values) / len(values), 4), "median": round(median(values), 4),
                                  "min": round(min(values), 4), "max": round(max(values), 4), "n": len(values)}

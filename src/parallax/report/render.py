@@ -81,7 +81,38 @@ def article_json(row: Any) -> dict[str, Any]:
         "cited_sources": ex.get("cited_sources", []),
         "quantities": ex.get("quantities", []),
         "dates": doc.get("dates", []),
+        **_input_fields(doc),
     }
+
+
+def _language_counts(articles: list[dict[str, Any]]) -> dict[str, Any]:
+    """Articles per language group, and those the English-only signals set aside."""
+    groups: dict[str, int] = {}
+    aside: dict[str, int] = {}
+    for a in articles:
+        details = a["signals"]["clickbait"].get("details") or {}
+        lang = details.get("language") if details.get("reason") == "language not supported" else None
+        groups[lang or "en"] = groups.get(lang or "en", 0) + 1
+        if lang:
+            aside[lang] = aside.get(lang, 0) + 1
+    out: dict[str, Any] = {"languages": dict(sorted(groups.items(), key=lambda kv: -kv[1]))}
+    if aside:
+        out["set_aside"] = {"reason": "language not supported", "articles": sum(aside.values()),
+                            "languages": aside}
+    return out
+
+
+def _input_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """Optional article fields from how the input was read: language, summary only, decoding."""
+    out: dict[str, Any] = {}
+    if "language" in doc:
+        out["language"] = doc["language"]
+        out["language_confidence"] = doc.get("language_confidence")
+    if doc.get("summary_only"):
+        out["summary_only"] = True
+    if doc.get("decoding"):
+        out["decoding"] = doc["decoding"]
+    return out
 
 
 def story_json(row: Any, article_ids: list[str]) -> dict[str, Any]:
@@ -140,7 +171,7 @@ def build_report(ledger: Mapping[str, Any], article_rows: Iterable[Any],
     return {
         "schema_version": SCHEMA_VERSION,
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "corpus": {**ledger, "stories": len(stories), "outlets": len(outlets)},
+        "corpus": {**ledger, "stories": len(stories), "outlets": len(outlets), **_language_counts(articles)},
         "articles": articles,
         "stories": stories,
         "outlets": outlet_profiles(articles, stories),

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from parallax.text.language import language_group
 from parallax.types import Article, Extraction, Features, Rejection, Signals, Story, StoryAlignment
 
 
@@ -107,17 +108,22 @@ class Store:
             "sentences": [asdict(s) for s in article.sentences],
             "dates": [asdict(d) for d in article.dates],
             "reuse": doc.reuse,
+            "language": doc.language,
+            "language_confidence": doc.language_confidence,
+            "summary_only": doc.summary_only,
+            "decoding": doc.decoding,
         }
         with self.db:
             seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()[0]
             self.db.execute(
                 "INSERT INTO articles(id, seq, input, title, text, outlet, outlet_domain, outlet_evidence, "
                 "url, author, published, published_evidence, document, extraction, added_at, copy_of, "
-                "copy_similarity) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "copy_similarity, language) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (article.id, seq, doc.input, doc.title, doc.text, doc.outlet.name, doc.outlet.domain,
                  doc.outlet.evidence, doc.url, doc.author, article.published, article.published_evidence,
                  json.dumps(document, ensure_ascii=False), json.dumps(asdict(extraction), ensure_ascii=False),
-                 _now(), features.copy_of, features.copy_similarity),
+                 _now(), features.copy_of, features.copy_similarity,
+                 language_group(doc.language, doc.language_confidence)),
             )
             self.db.execute(
                 "INSERT INTO article_features(article_id, lead_idx, lead_val, minhash) VALUES (?,?,?,?)",
@@ -145,7 +151,7 @@ class Store:
     def lead_vectors(self) -> Iterator[tuple[sqlite3.Row, np.ndarray, np.ndarray]]:
         """Every article's clustering fields (corpus order) with its lead vector (indices, values)."""
         for row in self.db.execute(
-                "SELECT a.id, a.seq, a.title, a.published, a.copy_of, a.story_id, f.lead_idx, f.lead_val "
+                "SELECT a.id, a.seq, a.title, a.published, a.copy_of, a.story_id, a.language, f.lead_idx, f.lead_val "
                 "FROM articles a JOIN article_features f ON f.article_id = a.id ORDER BY a.seq"):
             yield row, np.frombuffer(row["lead_idx"], dtype=np.int32), np.frombuffer(row["lead_val"], dtype=np.float32)
 

@@ -10,6 +10,8 @@ Modules:
 - ``boilerplate``: rules for navigation, promotions, captions, read-more, bios, share lines.
 - ``htmltext``: main text and metadata of an HTML page (trafilatura).
 - ``outlets``: the outlet from metadata, URL, site name or the text's self-reference.
+- ``markdown``: Markdown as the text a reader sees, and its title.
+- ``language``: the article's language and confidence (py3langid), and which are supported.
 - ``dates``: publication dates and weekday resolution.
 - ``segment``: paragraphs and sentences (blingfire) with offsets.
 - ``quotes``: the quotation-mark patterns every later stage shares.

@@ -53,6 +53,23 @@ _SOURCE_MARKER = re.compile(
     r"source|via|republished (from|with permission))\b\s*[:\-–—]?\s*(?P<rest>.*)$",
     re.I,
 )
+# What comment plugins print where there are no comments to read: labels, counters, notices.
+_COMMENT_WIDGET = re.compile(
+    r"^(comments? (are|is) (closed|disabled)|leave a (reply|comment)|post a comment|add (a )?comment|"
+    r"loading comments|load(ing)? more comments|show comments|view comments|\d+ (comments?|responses?|replies)|"
+    r"no comments( yet)?|be the first to comment|comments powered by disqus|please enable javascript to view the "
+    r"comments|you must be logged in to post a comment|cancel reply|join the (discussion|conversation))\b",
+    re.I,
+)
+COMMENT_WIDGET_MAX_WORDS = 20
+
+
+def is_comment_widget(text: str) -> bool:
+    """Whether a "comment" is a comment plugin's label or notice, not a reader's words."""
+    text = text.strip().strip(".…:!").strip()
+    return not text or (words(text) <= COMMENT_WIDGET_MAX_WORDS and bool(_COMMENT_WIDGET.match(text)))
+
+
 # Credits in parentheses close most captions: "Army Colonel Ryan Dillon (Twitter)".
 _CAPTION_CREDIT = re.compile(
     r"\((twitter|facebook|instagram|youtube|telegram|reuters|ap|afp|getty( images)?|"
@@ -93,6 +110,8 @@ def classify_block(block: str) -> str | None:
         return "read-more"
     if n <= 25 and _SOURCE_MARKER.match(text) and not text.endswith((".", "”", '"')):
         return "source-marker"
+    if n <= COMMENT_WIDGET_MAX_WORDS and is_comment_widget(text):
+        return "comments-widget"
     if n <= 12 and (_SHARE_START.match(text) or _only_share_words(text)):
         return "share"
     if n <= 12 and _TAGS.match(text):

@@ -14,6 +14,8 @@ from typing import Any
 from parallax.text import boilerplate
 from parallax.text.dates import first_full_date, normalise_date
 from parallax.text.htmltext import parse_html
+from parallax.text.language import detect as detect_language
+from parallax.text.markdown import markdown_text
 from parallax.text.outlets import infer_outlet
 from parallax.types import CleanDocument, RawDocument, Removed
 
@@ -31,10 +33,16 @@ _COMMENT_HEADER = re.compile(
 _MIN_BODY_BLOCKS_BEFORE_COMMENTS = 3
 
 
+# Nothing for the per-line rewrite below to change: most extracted text, checked in one pass.
+_NEEDS_SPACING = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]|  | \n| $")
+
+
 def normalise_text(text: str) -> str:
     """NFC, no zero-width characters, Unix newlines, no-break spaces as spaces."""
     text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not _NEEDS_SPACING.search(text):
+        return text
     return "\n".join(_SPACES.sub(lambda m: " " if m.start() else m.group(0).replace("\u00a0", " "), ln).rstrip()
                      for ln in text.split("\n"))
 
@@ -97,9 +105,54 @@ def _thread_start(lines: list[str]) -> int | None:
     return None
 
 
+# Hard-wrapped text (mail, plain-text exports) breaks lines at a fixed width, rarely past this
+# many characters; a longer line is a whole paragraph written on one line.
+_WRAP_WIDTH_MAX = 100
+# In hard-wrapped text a line much shorter than the block's width ends its paragraph (a
+# headline above the first paragraph, the last line of a paragraph).
+_SHORT_LINE_SHARE = 0.6
+_LINE_END = re.compile(r"[.!?:…\"”’)\]]$")
+
+
 def split_blocks(text: str) -> list[str]:
-    """Paragraphs: blank-line separated; hard-wrapped lines inside one are joined."""
-    return [_collapse(" ".join(b.split("\n"))) for b in re.split(r"\n\s*\n", text) if b.strip()]
+    """Paragraphs, as people lay text out.
+
+    Blank lines always separate paragraphs. Inside a blank-line block, each line is a
+    paragraph (one paragraph per line, single newlines) unless the block is hard-wrapped: lines
+    no longer than a wrap width, where a line that ends mid-sentence at about the width
+    continues on the next line.
+    """
+    blocks: list[str] = []
+    for chunk in re.split(r"\n\s*\n", text):
+        lines = [ln for ln in chunk.split("\n") if ln.strip()]
+        if not lines:
+            continue
+        width = max(len(ln.rstrip()) for ln in lines)
+        current: list[str] = []
+        for i, line in enumerate(lines):
+            current.append(line)
+            end = line.rstrip()
+            last = i == len(lines) - 1
+            if last or width > _WRAP_WIDTH_MAX or _LINE_END.search(end) or len(end) < _SHORT_LINE_SHARE * width:
+                blocks.append(_collapse(" ".join(current)))
+                current = []
+    return blocks
+
+
+# A headline is a label, not a sentence: short, and not closed by a full stop.
+_HEADLINE_MAX_WORDS = 30
+_HEADLINE_MAX_CHARS = 250
+
+
+def looks_like_headline(block: str) -> bool:
+    """Whether the first line of a plain-text file reads as its headline."""
+    text = block.strip()
+    if not text or len(text) > _HEADLINE_MAX_CHARS or boilerplate.words(text) > _HEADLINE_MAX_WORDS:
+        return False
+    # "U.S." closes many headlines; a full stop after a lower-case word closes a sentence.
+    if text.endswith((",", ";")) or (text.endswith(".") and not re.search(r"\b[A-Z]\.$", text)):
+        return False
+    return not text.endswith(('."', '.”'))
 
 
 def _same(a: str, b: str) -> bool:
@@ -115,7 +168,7 @@ def clean(raw: RawDocument) -> CleanDocument:
     title = _collapse(normalise_text(raw.title)) if raw.title else None
     author, site_name, url, published = raw.author, None, raw.url, raw.published
     if raw.html is not None:
-        page = parse_html(raw.html, raw.url)
+        page = parse_html(raw.html, raw.url, fragment=raw.format == "html-fragment")
         removed.extend(page.removed)
         comments.extend(page.comments)
         title = title or (_collapse(page.title) if page.title else None)
@@ -125,18 +178,29 @@ def clean(raw: RawDocument) -> CleanDocument:
         text = normalise_text(page.text).replace("\n", "\n\n")
     else:
         text = normalise_text(raw.text)
+        if raw.format == "markdown":
+            text, md_title = markdown_text(text)
+            title = title or md_title
     text, text_comments, comment_removed = split_comments(text)
     comments.extend(text_comments)
     removed.extend(comment_removed)
+    removed.extend(Removed("comments-widget", c) for c in comments if boilerplate.is_comment_widget(c))
+    comments = [c for c in comments if not boilerplate.is_comment_widget(c)]
 
     kept: list[str] = []
     cut: list[tuple[int, Removed]] = []  # (index in kept at which it sat, removed)
     bio = False
-    for block in split_blocks(text):
+    headline_allowed = raw.format in ("txt", "markdown") and not title
+    blocks = split_blocks(text)
+    for index, block in enumerate(blocks):
         kind = "author-bio" if bio else boilerplate.classify_block(block)
-        if kind is None and title is None:
-            title = block  # the first non-boilerplate line of a text file is its headline
-            continue
+        if kind is None and title is None and headline_allowed:
+            headline_allowed = False
+            # The first non-boilerplate block of a text file is its headline when it reads as
+            # one; records and pages say what their title is (or that they have none).
+            if looks_like_headline(block) and index < len(blocks) - 1:
+                title = block
+                continue
         if kind is None and title is not None and _same(block, title):
             kind = "title-repeat"
         if kind == "author-bio":
@@ -158,6 +222,7 @@ def clean(raw: RawDocument) -> CleanDocument:
         removed.append(Removed(item.kind, item.text, at))
 
     reuse = marked_reuse(removed, body)
+    language = detect_language(f"{title or ''}\n{body}")
     meta_pub = normalise_date(published)
     pub_evidence = raw.evidence.get("published", "page metadata") if meta_pub else None
     if not meta_pub:
@@ -181,6 +246,10 @@ def clean(raw: RawDocument) -> CleanDocument:
         published=meta_pub,
         published_evidence=pub_evidence,
         reuse=reuse,
+        summary_only=raw.summary_only,
+        decoding=raw.decoding,
+        language=language[0],
+        language_confidence=language[1],
     )
 
 

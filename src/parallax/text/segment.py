@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import re
 
 import blingfire
+import numpy as np
 
 from parallax.text.dates import find_dates, first_full_date, parse_iso
 from parallax.types import Article, CleanDocument, Sentence
@@ -22,6 +24,36 @@ def article_id(title: str, text: str) -> str:
     return "a" + hashlib.sha1(norm.encode("utf-8")).hexdigest()[:15]
 
 
+def sentence_offsets(chunk: str) -> list[tuple[int, int]]:
+    """blingfire's sentence spans of ``chunk`` as str offsets.
+
+    Same spans as ``blingfire.text_to_sentences_and_offsets``, whose UTF-8 → str offset mapping
+    is a Python loop over every byte (a third of the HTML path's time); here numpy maps them.
+    """
+    data = chunk.encode("utf-8")
+    size = len(data)
+    cap = size * 2
+    # numpy buffers: ctypes arrays are zero-filled element by element, slower than the split.
+    out_buf = np.empty(cap + 1, dtype=np.uint8)
+    starts = np.empty(cap, dtype=np.int32)
+    ends = np.empty(cap, dtype=np.int32)
+    n = blingfire.blingfire.TextToSentencesWithOffsets(
+        ctypes.c_char_p(data), ctypes.c_int(size), out_buf.ctypes.data_as(ctypes.c_void_p),
+        starts.ctypes.data_as(ctypes.c_void_p), ends.ctypes.data_as(ctypes.c_void_p), ctypes.c_int(cap))
+    if n == -1 or n > cap:
+        return []
+    text_out = out_buf[:n]
+    nul = np.flatnonzero(text_out == 0)
+    count = int(np.count_nonzero(text_out[: nul[0] if len(nul) else n] == 10)) + 1
+    first = starts[:count]
+    last = ends[:count] + 1  # blingfire's end byte is inclusive
+    if len(chunk) == size:  # ASCII: bytes are characters
+        return list(zip(first.tolist(), last.tolist(), strict=True))
+    lead = (np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80
+    char_at = np.append(np.cumsum(lead) - 1, len(chunk))  # str index of the character at each byte
+    return list(zip(char_at[first].tolist(), char_at[last].tolist(), strict=True))
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences of ``text`` with character offsets; paragraph breaks always end a sentence."""
     out: list[Sentence] = []
@@ -29,7 +61,7 @@ def split_sentences(text: str) -> list[Sentence]:
         chunk = para.group(0)
         if not chunk.strip():
             continue
-        _, offsets = blingfire.text_to_sentences_and_offsets(chunk)
+        offsets = sentence_offsets(chunk)
         spans: list[list[int]] = []
         for start, end in offsets:
             piece = chunk[start:end]
