@@ -82,6 +82,7 @@ class Encoder:
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(self.path), opts, providers=["CPUExecutionProvider"])
         self._pool: ThreadPoolExecutor | None = None
+        self._pool_pid = os.getpid()
         self._lock = threading.Lock()
 
     def tokenize(self, texts: Sequence[str]) -> list[list[int]]:
@@ -111,6 +112,12 @@ class Encoder:
             for i in order:
                 out[i] = self._run_one(ids[i])
             return out
+        if self._pool_pid != os.getpid():
+            # A forked child (the NER stage forks workers) inherits the pool object but not its
+            # threads: submitting to it would wait forever. The session itself runs no threads of
+            # its own (intra_op 1), so it stays usable.
+            self._lock = threading.Lock()
+            self._pool, self._pool_pid = None, os.getpid()
         if self._pool is None:
             with self._lock:
                 if self._pool is None:
