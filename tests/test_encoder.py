@@ -157,3 +157,31 @@ def test_static_encoder_is_unit_and_ranks_meaning(enc):
     assert float(a @ b) > float(a @ c)
     # A text's vector is its own: the same whatever it is encoded with.
     np.testing.assert_array_equal(encode_static([PARAPHRASE[0]])[0], a)
+
+
+def _encode_in_child(conn, texts):  # runs in a forked process
+    from parallax.models.encoder import encode
+
+    conn.send(encode(texts))
+    conn.close()
+
+
+def test_usable_in_a_forked_worker(enc):
+    """A process forked after the encoder ran (as the NER stage's workers are) encodes alike."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork on this platform")
+    texts = [*PARAPHRASE, UNRELATED]
+    here = enc.encode(texts)  # the shared encoder now has its worker threads running
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe()
+    proc = ctx.Process(target=_encode_in_child, args=(child, texts))
+    proc.start()
+    try:
+        assert parent.poll(120), "the forked worker did not answer (a pool inherited without its threads?)"
+        np.testing.assert_array_equal(parent.recv(), here)
+    finally:
+        proc.join(10)
+        if proc.is_alive():
+            proc.kill()

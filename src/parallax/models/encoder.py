@@ -11,9 +11,10 @@ torch is never imported.
 Determinism: ONNX Runtime's dynamic int8 quantisation picks one activation scale per input
 tensor, so in a padded batch a sentence's vector would depend on its neighbours. Each sentence is
 therefore run alone (no padding, its own scales): its vector is a function of its tokens only,
-whatever batch it arrives in. Speed comes instead from running sentences on ``threads`` ORT
-sessions in parallel (each single-threaded, which suits short inputs better than splitting one
-small matrix over cores). See docs/encoder.md for the measurements behind this choice.
+whatever batch it arrives in. Speed comes instead from running sentences on ``threads`` worker
+threads at once, all on one ORT session (``run`` is thread-safe; each call single-threaded, which
+suits short inputs better than splitting one small matrix over cores; a second session cost
+60 MB and gained nothing when measured). See docs/encoder.md for the measurements behind this choice.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import numpy as np
 
@@ -80,31 +80,18 @@ class Encoder:
         opts.log_severity_level = 3  # the optimiser's shape-merge notes are noise, not problems
         # ORT's own spinning threads would fight the worker threads for the same cores.
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        # One session per worker thread: InferenceSession.run is thread-safe, but separate
-        # sessions keep each worker's scratch buffers apart. Sessions share nothing else.
-        self._sessions = [ort.InferenceSession(str(self.path), opts, providers=["CPUExecutionProvider"])
-                          for _ in range(self.threads)]
+        self.session = ort.InferenceSession(str(self.path), opts, providers=["CPUExecutionProvider"])
         self._pool: ThreadPoolExecutor | None = None
-        self._local = threading.local()
-        self._next = 0
+        self._pool_pid = os.getpid()
         self._lock = threading.Lock()
 
     def tokenize(self, texts: Sequence[str]) -> list[list[int]]:
         """Word-piece ids of each text, with [CLS] and [SEP], truncated to ``MAX_TOKENS``."""
         return [e.ids for e in self._tokenizer.encode_batch(list(texts))]
 
-    def _session(self) -> Any:
-        sess = getattr(self._local, "session", None)
-        if sess is None:
-            with self._lock:
-                sess = self._sessions[self._next % len(self._sessions)]
-                self._next += 1
-            self._local.session = sess
-        return sess
-
     def _run_one(self, ids: list[int]) -> np.ndarray:
         arr = np.asarray(ids, dtype=np.int64)[None, :]
-        out = self._session().run(["embedding"], {"input_ids": arr, "attention_mask": np.ones_like(arr)})
+        out = self.session.run(["embedding"], {"input_ids": arr, "attention_mask": np.ones_like(arr)})
         return np.asarray(out[0][0], dtype=np.float32)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -125,6 +112,12 @@ class Encoder:
             for i in order:
                 out[i] = self._run_one(ids[i])
             return out
+        if self._pool_pid != os.getpid():
+            # A forked child (the NER stage forks workers) inherits the pool object but not its
+            # threads: submitting to it would wait forever. The session itself runs no threads of
+            # its own (intra_op 1), so it stays usable.
+            self._lock = threading.Lock()
+            self._pool, self._pool_pid = None, os.getpid()
         if self._pool is None:
             with self._lock:
                 if self._pool is None:

@@ -52,7 +52,7 @@ def build_table() -> np.ndarray:
     vocab = tok.get_vocab_size()
     cls_id, sep_id = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
     enc = Encoder("fp32", threads=1)
-    sess = enc._sessions[0]
+    sess = enc.session
     rows = np.empty((vocab, 384), dtype=np.float32)
     for start in range(0, vocab, _BATCH):
         ids = np.arange(start, min(start + _BATCH, vocab), dtype=np.int64)
