@@ -185,3 +185,13 @@ def test_usable_in_a_forked_worker(enc):
         proc.join(10)
         if proc.is_alive():
             proc.kill()
+
+
+def test_unwritable_cache_says_so(monkeypatch, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be", encoding="utf-8")
+    monkeypatch.setenv("PARALLAX_CACHE", str(blocker))
+    if importlib.util.find_spec("onnxruntime") is None:
+        pytest.skip("onnxruntime not installed")
+    with pytest.raises(EncoderUnavailable, match="PARALLAX_CACHE"):
+        encoder_build.ensure_built("int8")

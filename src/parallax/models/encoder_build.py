@@ -246,15 +246,19 @@ def ensure_built(variant: str = "int8") -> Path:
     target = model_path(variant)
     if target.is_file():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fp32 = model_path("fp32")
-    if not fp32.is_file():
-        _atomic_write(fp32, build_graph(load_weights()))
-    if variant == "int8":
-        with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
-            out = Path(tmp) / "int8.onnx"
-            quantize(fp32, out)
-            os.replace(out, target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fp32 = model_path("fp32")
+        if not fp32.is_file():
+            _atomic_write(fp32, build_graph(load_weights()))
+        if variant == "int8":
+            with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+                out = Path(tmp) / "int8.onnx"
+                quantize(fp32, out)
+                os.replace(out, target)
+    except OSError as exc:
+        raise EncoderUnavailable(f"cannot build the sentence encoder into {target.parent} ({exc}); "
+                                 "set PARALLAX_CACHE to a writable folder") from exc
     return target
 
 
