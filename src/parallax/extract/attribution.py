@@ -372,7 +372,14 @@ def _one_edit(a: str, b: str) -> bool:
 
 def _full_names(entities: list[Entity]) -> dict[str, str]:
     """Map surnames and short forms to the longest PERSON name seen ("Dillon" → "Ryan Dillon")."""
-    persons = sorted({normalise_speaker(e.text) for e in entities if e.label == "PERSON"}, key=len)
+    # Sorted fully (length, then first mention): sorting by length alone left names of equal
+    # length in set order, which follows PYTHONHASHSEED, so "Foley" became "James Foley" in one
+    # process and "Diane Foley" in the next.
+    first: dict[str, int] = {}
+    for e in sorted(entities, key=lambda e: e.start):
+        if e.label == "PERSON":
+            first.setdefault(normalise_speaker(e.text), e.start)
+    persons = sorted(first, key=lambda name: (len(name), first[name], name))
     out: dict[str, str] = {}
     for full in persons:  # longest last: a surname maps to the fullest form of the name
         if " " in full:

@@ -8,4 +8,7 @@ Nothing is parsed further here: cleaning is the next stage.
 Modules:
 - ``readers``: walking inputs, format sniffing, decoding, and the readers for text, HTML, JSON,
   JSONL and CSV (gzipped too); record field names and ``--field`` overrides.
+- ``limits``: the per-input limits (line, record, records per file, decompressed bytes, JSON
+  depth), checked while reading, and the bounded line, CSV-record and JSON readers.
+- ``walk``: walking a folder without following links out of it; skipped entries with reasons.
 """

@@ -22,14 +22,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from parallax.ingest.limits import (
+    CountingReader,
+    LimitExceeded,
+    Limits,
+    bounded_lines,
+    csv_records,
+    over,
+    parse_json,
+    size_text,
+)
+from parallax.ingest.walk import SKIPPED, display_name, special_kind, walk
 from parallax.types import RawDocument, Rejection
 
 # One article is a few kB to a few hundred kB of HTML; anything over this is not an article
 # but a dump or a mistake, and parsing it would stall the run. Containers are streamed record
 # by record, so the limit applies to a record there, not to the file.
 MAX_UNIT_BYTES = 10 * 1024 * 1024
-# A whole .json file must be loaded to be parsed; keep that bounded too.
-MAX_JSON_FILE_BYTES = 256 * 1024 * 1024
 
 TEXT_EXT = {".txt", ".text", ".md"}
 HTML_EXT = {".html", ".htm", ".xhtml"}
@@ -58,6 +67,7 @@ class IngestOptions:
     fields: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None  # force a legacy encoding for files that are not UTF-8
     max_unit_bytes: int = MAX_UNIT_BYTES
+    limits: Limits = field(default_factory=Limits.from_env)  # see ingest/limits.py
 
 
 class UnitError(Exception):
@@ -70,7 +80,8 @@ def _sha(data: bytes) -> str:
 
 def unit_key(name: str, raw: bytes) -> str:
     """Stable identity of an input unit: the same name and bytes give the same key."""
-    return _sha(name.encode("utf-8") + b"\0" + raw)[:20]
+    # surrogatepass: a name from a non-UTF-8 file name or a JSON "\ud800" still has bytes.
+    return _sha(name.encode("utf-8", "surrogatepass") + b"\0" + raw)[:20]
 
 
 def iter_inputs(
@@ -87,8 +98,12 @@ def iter_inputs(
             continue
         path = Path(item)
         if path.is_dir():
-            for sub in sorted(p for p in path.rglob("*") if p.is_file()):
-                yield from read_file(sub, opts)
+            for sub, skipped in walk(path):
+                if skipped:
+                    name = display_name(sub.name)
+                    yield Rejection(name, skipped, unit_key(name, skipped.encode()))
+                else:
+                    yield from read_file(sub, opts)
         elif path.exists():
             yield from read_file(path, opts)
         else:
@@ -106,22 +121,29 @@ def _format_of(path: Path) -> tuple[str, bool]:
 
 def read_file(path: Path, opts: IngestOptions) -> Iterator[RawDocument | Rejection]:
     """Read one file into units; never raises for bad content."""
-    name = path.name
+    name = display_name(path.name)
     ext, gz = _format_of(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        size = st.st_size
+        kind = special_kind(st.st_mode)
+        if kind:
+            reason = f"{SKIPPED}not a regular file ({kind})"
+            yield Rejection(name, reason, unit_key(name, reason.encode()))
+            return
         if size == 0:
             yield Rejection(name, "empty file", unit_key(name, b""))
             return
         if ext in JSONL_EXT | CSV_EXT:
-            with _open_binary(path, gz) as fh:
+            with _open_binary(path, gz, opts) as fh:
                 if ext in JSONL_EXT:
                     yield from _read_jsonl(fh, name, opts)
                 else:
                     yield from _read_csv(fh, name, opts, delimiter="\t" if ext == ".tsv" else ",")
             return
-        limit = MAX_JSON_FILE_BYTES if ext in JSON_EXT else opts.max_unit_bytes
-        raw = _read_bounded(path, gz, limit)
+        limit, limit_name = ((opts.limits.json_file_bytes, "json_file_bytes") if ext in JSON_EXT
+                             else (opts.max_unit_bytes, "unit_bytes"))
+        raw = _read_bounded(path, gz, limit, limit_name, opts)
         key = unit_key(name, raw)
         if not raw.strip():
             yield Rejection(name, "empty file", key)
@@ -139,27 +161,30 @@ def read_file(path: Path, opts: IngestOptions) -> Iterator[RawDocument | Rejecti
             yield RawDocument(input=name, unit_key=key, format="html", text="", html=html)
         else:
             yield RawDocument(input=name, unit_key=key, format="txt", text=_decode(raw, opts))
-    except UnitError as exc:
+    except (UnitError, LimitExceeded) as exc:
         yield Rejection(name, str(exc), unit_key(name, str(exc).encode()))
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
         yield Rejection(name, f"cannot read file: {exc}", unit_key(name, str(exc).encode()))
+    except Exception as exc:  # a reader bug on one odd file must not end the run
+        reason = f"could not be read: {exc!r}"[:500]
+        yield Rejection(name, reason, unit_key(name, reason.encode()))
 
 
-def _open_binary(path: Path, gz: bool) -> IO[bytes]:
+def _open_binary(path: Path, gz: bool, opts: IngestOptions | None = None) -> IO[bytes]:
     if gz:
-        return gzip.open(path, "rb")  # type: ignore[return-value]
+        limit = (opts or IngestOptions()).limits.decompressed_bytes
+        return io.BufferedReader(CountingReader(gzip.open(path, "rb"), limit))  # type: ignore[arg-type]
     return path.open("rb")
 
 
-def _read_bounded(path: Path, gz: bool, limit: int) -> bytes:
-    with _open_binary(path, gz) as fh:
+def _read_bounded(path: Path, gz: bool, limit: int, limit_name: str, opts: IngestOptions) -> bytes:
+    with _open_binary(path, gz, opts) as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
-        total = path.stat().st_size
-        raise UnitError(
-            f"too large for one article ({total / 1e6:.1f} MB on disk, limit "
-            f"{limit / 1e6:.0f} MB); split it into one file per article or use JSONL"
-        )
+        if gz:
+            raise over(limit_name, f"decompressed past {size_text(limit)}")
+        raise over(limit_name, f"too large for one article ({path.stat().st_size / 1e6:.1f} MB; "
+                   "split it into one file per article or use JSONL)")
     return data
 
 
@@ -280,30 +305,51 @@ def record_to_unit(
     )
 
 
+def _too_many(name: str, limit: int) -> Rejection:
+    exc = over("records", f"stopped after {limit} records; the rest of the file is not read")
+    unit = f"{name}#rest"
+    return Rejection(unit, str(exc), unit_key(unit, str(exc).encode()))
+
+
 def _read_jsonl(stream: IO[bytes], name: str, opts: IngestOptions) -> Iterator[RawDocument | Rejection]:
-    for lineno, line in enumerate(stream, start=1):
+    limits = opts.limits
+    records = 0
+    for lineno, line in bounded_lines(stream, limits.line_bytes):
+        unit = f"{name}#{lineno}"
+        if line is None:
+            exc = over("line_bytes", f"line {lineno} is longer than {size_text(limits.line_bytes)}")
+            yield Rejection(unit, str(exc), unit_key(unit, str(exc).encode()))
+            continue
         if not line.strip():
             continue
-        unit = f"{name}#{lineno}"
+        records += 1
+        if records > limits.records:
+            yield _too_many(name, limits.records)
+            return
         try:
             text = line.decode("utf-8-sig") if lineno == 1 else line.decode("utf-8")
-            record = json.loads(text)
+            record = parse_json(text, limits.json_depth)
         except UnicodeDecodeError as exc:
             yield Rejection(unit, f"line {lineno}: not valid UTF-8 ({exc.reason})", unit_key(unit, line))
             continue
         except json.JSONDecodeError as exc:
             yield Rejection(unit, f"line {lineno}: invalid JSON ({exc.msg})", unit_key(unit, line))
             continue
+        except (ValueError, LimitExceeded) as exc:
+            yield Rejection(unit, f"line {lineno}: {exc}", unit_key(unit, line))
+            continue
         yield record_to_unit(record, name, lineno, line, opts)
 
 
 def _read_json(raw: bytes, name: str, opts: IngestOptions) -> Iterator[RawDocument | Rejection]:
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = parse_json(raw.decode("utf-8-sig"), opts.limits.json_depth)
     except UnicodeDecodeError as exc:
         raise UnitError(f"not valid UTF-8 (offset {exc.start})") from exc
     except json.JSONDecodeError as exc:
         raise UnitError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+    except ValueError as exc:
+        raise UnitError(str(exc)) from exc
     if isinstance(data, dict) and not any(
         k in data for k in DEFAULT_FIELDS["text"] + DEFAULT_FIELDS["html"] + tuple(opts.fields.values())
     ):
@@ -311,8 +357,13 @@ def _read_json(raw: bytes, name: str, opts: IngestOptions) -> Iterator[RawDocume
         lists = [v for v in data.values() if isinstance(v, list)]
         data = lists[0] if lists else data
     if isinstance(data, list):
+        if not data:
+            raise UnitError("empty JSON list: no records")
         for i, rec in enumerate(data, start=1):
-            raw_rec = json.dumps(rec, sort_keys=True, ensure_ascii=False).encode("utf-8")
+            if i > opts.limits.records:
+                yield _too_many(name, opts.limits.records)
+                return
+            raw_rec = json.dumps(rec, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
             yield record_to_unit(rec, name, i, raw_rec, opts)
     else:
         unit = record_to_unit(data, name, 1, raw, opts)
@@ -321,44 +372,68 @@ def _read_json(raw: bytes, name: str, opts: IngestOptions) -> Iterator[RawDocume
         yield unit
 
 
+def _decode_record(chunk: bytes, first: bool, opts: IngestOptions) -> str:
+    encoding = opts.encoding or ("utf-8-sig" if first else "utf-8")
+    try:
+        return chunk.decode(encoding)
+    except LookupError as exc:
+        raise UnitError(f"unknown encoding {opts.encoding!r}") from exc
+
+
 def _read_csv(
     stream: IO[bytes], name: str, opts: IngestOptions, delimiter: str
 ) -> Iterator[RawDocument | Rejection]:
-    text = io.TextIOWrapper(stream, encoding=opts.encoding or "utf-8-sig", newline="")
-    csv.field_size_limit(opts.max_unit_bytes)
-    reader = csv.reader(text, delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        yield Rejection(name, "empty CSV file", unit_key(name, b""))
-        return
-    except (csv.Error, UnicodeDecodeError) as exc:
-        yield Rejection(name, f"unreadable CSV header: {exc}", unit_key(name, b"header"))
-        return
-    rowno = 1
-    while True:
-        rowno += 1
+    limits = opts.limits
+    csv.field_size_limit(max(limits.line_bytes, opts.max_unit_bytes))
+    # Records are cut from the byte stream with their size bounded (limits.csv_records), then
+    # decoded and parsed one at a time: an oversized quoted field is one rejection and the
+    # reader never loses its place.
+    chunks = csv_records(stream, limits.line_bytes)
+    header: list[str] | None = None
+    rowno = 0
+    for lineno, chunk in chunks:
+        if chunk is None:
+            rowno += 1
+            unit = f"{name}#row{rowno}"
+            exc = over("line_bytes", f"CSV record at line {lineno} is longer than {size_text(limits.line_bytes)}")
+            if header is None:
+                yield Rejection(name, f"unreadable CSV header: {exc}", unit_key(name, b"header"))
+                return
+            yield Rejection(unit, str(exc), unit_key(unit, str(exc).encode()))
+            continue
         try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except UnicodeDecodeError as exc:
+            text = _decode_record(chunk, header is None, opts)
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        except (csv.Error, UnicodeDecodeError) as exc:
+            rowno += 1
+            if header is None:
+                yield Rejection(name, f"unreadable CSV header: {exc}", unit_key(name, b"header"))
+                return
             unit = f"{name}#row{rowno}"
-            yield Rejection(unit, f"not valid UTF-8 ({exc.reason}); pass --encoding", unit_key(unit, b""))
-            return  # the decoder cannot resynchronise: the rest of the file is unreadable
-        except csv.Error as exc:
-            unit = f"{name}#row{rowno}"
-            yield Rejection(unit, f"malformed CSV row {rowno}: {exc}", unit_key(unit, str(exc).encode()))
+            hint = "; pass --encoding" if isinstance(exc, UnicodeDecodeError) else ""
+            yield Rejection(unit, f"malformed CSV row {rowno} (line {lineno}): {exc}{hint}", unit_key(unit, chunk))
             continue
-        if not any(cell.strip() for cell in row):
-            continue
-        raw = json.dumps(row, ensure_ascii=False).encode("utf-8")
-        if len(row) != len(header):
-            unit = f"{name}#row{rowno}"
-            yield Rejection(
-                unit,
-                f"malformed CSV row {rowno}: {len(row)} fields, header has {len(header)}",
-                unit_key(unit, raw),
-            )
-            continue
-        yield record_to_unit(dict(zip(header, row, strict=True)), name, rowno, raw, opts)
+        for row in rows:
+            rowno += 1
+            if header is None:
+                header = row
+                continue
+            if not any(cell.strip() for cell in row):
+                continue
+            if rowno - 1 > limits.records:
+                yield _too_many(name, limits.records)
+                return
+            raw = json.dumps(row, ensure_ascii=False).encode("utf-8", "surrogatepass")
+            if len(row) != len(header):
+                unit = f"{name}#row{rowno}"
+                yield Rejection(
+                    unit,
+                    f"malformed CSV row {rowno}: {len(row)} fields, header has {len(header)}",
+                    unit_key(unit, raw),
+                )
+                continue
+            yield record_to_unit(dict(zip(header, row, strict=True)), name, rowno, raw, opts)
+    if header is None:
+        yield Rejection(name, "empty CSV file", unit_key(name, b""))
+    elif rowno <= 1:
+        yield Rejection(name, "CSV file has a header but no rows", unit_key(name, b"header-only"))
