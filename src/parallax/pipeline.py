@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from parallax.claims.align import AlignSentence, align_story, candidates
+from parallax.claims.claimsim import TooManyPairs
 from parallax.extract.extractor import extract_batch
 from parallax.ingest.readers import IngestOptions, iter_inputs
 from parallax.models.classifiers import load_classifier, model_available
@@ -70,6 +71,10 @@ REJECTION_BATCH = 1000
 # align": pairwise claim work grows with the square of this (20,000 candidates is a story of
 # about 1,000 long articles; the 100,000-sentence text of the issue asked 74.5 GiB).
 MAX_ALIGN_SENTENCES = 20_000
+# Sentences of one article: a long feature has a few hundred, a book ~10,000. Past this an
+# "article" is a dump, and extracting and scoring it would take minutes and over 1 GB
+# (100,000 sentences: 112 s and 1.5 GB).
+MAX_ARTICLE_SENTENCES = 20_000
 # "reuse" (copies, shared passages, origins) is part of the stories stage but timed apart.
 STAGES = ("ingest", "clean", "segment", "extract", "cluster", "reuse", "align", "score", "report", "store")
 
@@ -169,7 +174,13 @@ def prepare(unit: RawDocument, timer: _Timer | None = None) -> Article | Rejecti
         if not doc.text.strip():
             return Rejection(unit.input, "no article text left after removing boilerplate", unit.unit_key)
         with timer.stage("segment"):
-            return segment(doc)
+            article = segment(doc)
+        limit = int(os.environ.get("PARALLAX_LIMIT_ARTICLE_SENTENCES") or MAX_ARTICLE_SENTENCES)
+        if len(article.sentences) > limit:
+            return Rejection(unit.input, f"{len(article.sentences)} sentences, too many for one article "
+                             f"(limit article_sentences {limit}; raise it with PARALLAX_LIMIT_ARTICLE_SENTENCES)",
+                             unit.unit_key)
+        return article
     except Exception as exc:  # a parser bug on one odd page must not end the run
         return Rejection(unit.input, f"could not be processed: {exc!r}", unit.unit_key)
 
@@ -389,7 +400,10 @@ def _analyse_story(story_id: str, article_ids: list[str], rows: dict[str, Any], 
             reason = (f"too large to align ({n} candidate sentences, limit align_sentences {limit}; "
                       "raise it with PARALLAX_LIMIT_ALIGN_SENTENCES)")
             return origins, _flagged(story_id, reason), reuse
-        return origins, align_story(story_id, sentences, reuse), reuse
+        try:
+            return origins, align_story(story_id, sentences, reuse), reuse
+        except TooManyPairs as exc:
+            return origins, _flagged(story_id, f"too large to align ({exc})"), reuse
 
 
 def _score_pending(store: Store, timer: _Timer) -> None:

@@ -38,6 +38,14 @@ CONTEXT_WEIGHT = 0.3
 # Rows of the similarity product computed at once: 512 rows against 20,000 sentences is at
 # most ~120 MB even if every pair shares a stem.
 _PAIR_BLOCK = 512
+# Similar pairs one story may hold (about 200 bytes each in the dict, so ~200 MB). A story whose
+# sentences nearly all resemble each other (a 20,000-sentence text over a dozen words) has
+# 200 million; it is flagged "too large to align" instead (see TooManyPairs).
+MAX_PAIRS = 1_000_000
+
+
+class TooManyPairs(Exception):
+    """A story has more similar sentence pairs than ``MAX_PAIRS``: too large to align."""
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "say", "told", "according", "also", "s"}
 
@@ -118,6 +126,8 @@ class StorySpace:
             sims = (self.vectors[lo:lo + _PAIR_BLOCK] @ transposed).tocoo()
             rows = sims.row + lo
             keep = (rows < sims.col) & (sims.data >= floor)
+            if len(out) + int(keep.sum()) > MAX_PAIRS:
+                raise TooManyPairs(f"over {MAX_PAIRS} similar sentence pairs")
             out.update(((int(i), int(j)), float(v))
                        for i, j, v in zip(rows[keep], sims.col[keep], sims.data[keep], strict=True))
         return out

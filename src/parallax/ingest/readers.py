@@ -66,8 +66,12 @@ class IngestOptions:
 
     fields: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None  # force a legacy encoding for files that are not UTF-8
-    max_unit_bytes: int = MAX_UNIT_BYTES
+    max_unit_bytes: int = 0  # 0: limits.unit_bytes (MAX_UNIT_BYTES unless changed)
     limits: Limits = field(default_factory=Limits.from_env)  # see ingest/limits.py
+
+    def __post_init__(self) -> None:
+        if not self.max_unit_bytes:
+            self.max_unit_bytes = self.limits.unit_bytes
 
 
 class UnitError(Exception):
@@ -314,8 +318,10 @@ def _too_many(name: str, limit: int) -> Rejection:
 def _read_jsonl(stream: IO[bytes], name: str, opts: IngestOptions) -> Iterator[RawDocument | Rejection]:
     limits = opts.limits
     records = 0
+    seen_any = False
     for lineno, line in bounded_lines(stream, limits.line_bytes):
         unit = f"{name}#{lineno}"
+        seen_any = seen_any or line is None or bool(line.strip())
         if line is None:
             exc = over("line_bytes", f"line {lineno} is longer than {size_text(limits.line_bytes)}")
             yield Rejection(unit, str(exc), unit_key(unit, str(exc).encode()))
@@ -339,6 +345,8 @@ def _read_jsonl(stream: IO[bytes], name: str, opts: IngestOptions) -> Iterator[R
             yield Rejection(unit, f"line {lineno}: {exc}", unit_key(unit, line))
             continue
         yield record_to_unit(record, name, lineno, line, opts)
+    if records == 0 and not seen_any:
+        yield Rejection(name, "no records (only blank lines)", unit_key(name, b"no-records"))
 
 
 def _read_json(raw: bytes, name: str, opts: IngestOptions) -> Iterator[RawDocument | Rejection]:
