@@ -399,6 +399,7 @@ def _read_csv(
     chunks = csv_records(stream, limits.line_bytes)
     header: list[str] | None = None
     rowno = 0
+    produced = 0  # units yielded: a header followed by blank rows only still leaves a trace
     for lineno, chunk in chunks:
         if chunk is None:
             rowno += 1
@@ -408,6 +409,7 @@ def _read_csv(
                 yield Rejection(name, f"unreadable CSV header: {exc}", unit_key(name, b"header"))
                 return
             yield Rejection(unit, str(exc), unit_key(unit, str(exc).encode()))
+            produced += 1
             continue
         try:
             text = _decode_record(chunk, header is None, opts)
@@ -420,6 +422,7 @@ def _read_csv(
             unit = f"{name}#row{rowno}"
             hint = "; pass --encoding" if isinstance(exc, UnicodeDecodeError) else ""
             yield Rejection(unit, f"malformed CSV row {rowno} (line {lineno}): {exc}{hint}", unit_key(unit, chunk))
+            produced += 1
             continue
         for row in rows:
             rowno += 1
@@ -431,6 +434,7 @@ def _read_csv(
             if rowno - 1 > limits.records:
                 yield _too_many(name, limits.records)
                 return
+            produced += 1
             raw = json.dumps(row, ensure_ascii=False).encode("utf-8", "surrogatepass")
             if len(row) != len(header):
                 unit = f"{name}#row{rowno}"
@@ -443,5 +447,5 @@ def _read_csv(
             yield record_to_unit(dict(zip(header, row, strict=True)), name, rowno, raw, opts)
     if header is None:
         yield Rejection(name, "empty CSV file", unit_key(name, b""))
-    elif rowno <= 1:
+    elif not produced:
         yield Rejection(name, "CSV file has a header but no rows", unit_key(name, b"header-only"))
