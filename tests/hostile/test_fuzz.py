@@ -53,10 +53,8 @@ def test_any_bytes_in_any_format(tmp_path_factory, data: bytes, ext: str) -> Non
 @FUZZ
 @given(records=st.lists(json_values, max_size=5), ext=st.sampled_from([".json", ".jsonl", ".jsonl.gz"]))
 def test_json_records(tmp_path_factory, records: list[object], ext: str) -> None:  # type: ignore[no-untyped-def]
-    if ext == ".json":
-        data = json.dumps(records).encode()
-    else:
-        data = "".join(json.dumps(r) + "\n" for r in records).encode()
+    lines = "".join(json.dumps(r) + "\n" for r in records)
+    data = json.dumps(records).encode() if ext == ".json" else lines.encode()
     _read(_write(tmp_path_factory.mktemp("j"), ext, data))
 
 
