@@ -217,3 +217,47 @@ def parse_json(text: str | bytes, depth: int) -> Any:
     if json_depth_over(value, depth):
         raise over("json_depth", f"JSON nested deeper than {depth} levels")
     return value
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+def json_array_items(text: str, depth: int) -> Iterator[Any]:
+    """The elements of a top-level JSON array, parsed one at a time.
+
+    Only one element is held parsed at once, so ``[{}, {}, …]`` with millions of elements
+    costs the memory of its text, not of millions of objects. Raises what :func:`parse_json`
+    raises, after yielding the elements before the fault.
+    """
+    decoder = json.JSONDecoder()
+    pos = _WS.match(text, 0).end()  # type: ignore[union-attr]
+    if not text.startswith("[", pos):
+        raise json.JSONDecodeError("Expecting '['", text, pos)
+    pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+    if text.startswith("]", pos):
+        pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+        if pos != len(text):
+            raise json.JSONDecodeError("Extra data", text, pos)
+        return
+    while True:
+        try:
+            value, pos = decoder.raw_decode(text, pos)
+        except RecursionError:
+            raise over("json_depth", f"JSON nested deeper than {depth} levels") from None
+        except json.JSONDecodeError:
+            raise
+        except ValueError as exc:
+            raise ValueError(f"invalid JSON ({str(exc).split(';')[0]})") from None
+        if json_depth_over(value, depth - 1):
+            raise over("json_depth", f"JSON nested deeper than {depth} levels")
+        yield value
+        pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+        if text.startswith(",", pos):
+            pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+            continue
+        if text.startswith("]", pos):
+            pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+            if pos != len(text):
+                raise json.JSONDecodeError("Extra data", text, pos)
+            return
+        raise json.JSONDecodeError("Expecting ',' delimiter", text, pos)

@@ -28,6 +28,7 @@ from parallax.ingest.limits import (
     Limits,
     bounded_lines,
     csv_records,
+    json_array_items,
     over,
     parse_json,
     size_text,
@@ -351,7 +352,19 @@ def _read_jsonl(stream: IO[bytes], name: str, opts: IngestOptions) -> Iterator[R
 
 def _read_json(raw: bytes, name: str, opts: IngestOptions) -> Iterator[RawDocument | Rejection]:
     try:
-        data = parse_json(raw.decode("utf-8-sig"), opts.limits.json_depth)
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnitError(f"not valid UTF-8 (offset {exc.start})") from exc
+    if text.lstrip(" \t\r\n").startswith("["):
+        yield from _read_json_list(text, name, opts)  # streamed: one record parsed at a time
+        return
+    # An object is parsed whole: bound how many objects and lists that can make (a wrapper
+    # {"articles": [{}, {}, …]} of millions), counting brackets as an upper bound.
+    containers = text.count("{") + text.count("[")
+    if containers > 4 * opts.limits.records + 1000:
+        raise over("records", f"{containers} JSON objects and lists, too many to parse at once; use JSONL")
+    try:
+        data = parse_json(text, opts.limits.json_depth)
     except UnicodeDecodeError as exc:
         raise UnitError(f"not valid UTF-8 (offset {exc.start})") from exc
     except json.JSONDecodeError as exc:
@@ -378,6 +391,24 @@ def _read_json(raw: bytes, name: str, opts: IngestOptions) -> Iterator[RawDocume
         if isinstance(unit, RawDocument):
             unit.input = name  # a single-object file is named after the file alone
         yield unit
+
+
+def _read_json_list(text: str, name: str, opts: IngestOptions) -> Iterator[RawDocument | Rejection]:
+    count = 0
+    try:
+        for count, rec in enumerate(json_array_items(text, opts.limits.json_depth), start=1):
+            if count > opts.limits.records:
+                yield _too_many(name, opts.limits.records)
+                return
+            raw_rec = json.dumps(rec, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
+            yield record_to_unit(rec, name, count, raw_rec, opts)
+    except json.JSONDecodeError as exc:
+        where = f"after record {count}: " if count else ""
+        raise UnitError(f"invalid JSON {where}at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+    except ValueError as exc:
+        raise UnitError(str(exc)) from exc
+    if count == 0:
+        raise UnitError("empty JSON list: no records")
 
 
 def _decode_record(chunk: bytes, first: bool, opts: IngestOptions) -> str:
