@@ -204,6 +204,8 @@ def check(claim: str, db_path: Path, as_json: bool) -> None:
         result = check_claim(db_path, claim)
     except FileNotFoundError as exc:
         _fail(str(exc))
+    except sqlite3.Error as exc:
+        _fail(_db_error(db_path, exc), 1)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))
         return
