@@ -94,7 +94,7 @@ def test_twenty_kills_resume_to_the_uninterrupted_result(tmp_path: Path) -> None
     # A smaller batch and other hash seeds than the reference: results must depend on neither.
     while kills < 20:
         proc = _analyze([corpus], out, PARALLAX_BATCH_SIZE="40", PYTHONHASHSEED=str(kills + 1))
-        time.sleep(rng.uniform(0.5, 6.0))
+        time.sleep(rng.uniform(1.0, 4.5))
         workers = _children(proc.pid)
         if proc.poll() is not None:
             break  # finished before the kill: nothing left to interrupt
@@ -121,8 +121,8 @@ def test_twenty_kills_resume_to_the_uninterrupted_result(tmp_path: Path) -> None
 
 def test_two_writers_take_turns_and_readers_keep_working(tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
-    make_corpus(a, 40, seed=1)
-    make_corpus(b, 40, seed=2)
+    make_corpus(a, 20, seed=1)
+    make_corpus(b, 20, seed=2)
     for p in b.iterdir():
         p.rename(b / f"b{p.name}")
     out = tmp_path / "out"
@@ -137,7 +137,7 @@ def test_two_writers_take_turns_and_readers_keep_working(tmp_path: Path) -> None
             if led.returncode == 0:
                 json.loads(led.stdout)
                 reads += 1
-        time.sleep(0.5)
+        time.sleep(1.5)
     err = second.stderr.read().decode() if second.stderr else ""
     assert first.returncode == 0 and second.returncode == 0, err
     assert "Traceback" not in err
@@ -146,8 +146,8 @@ def test_two_writers_take_turns_and_readers_keep_working(tmp_path: Path) -> None
     counts = dict(con.execute("SELECT status, COUNT(*) FROM inputs GROUP BY status").fetchall())
     seqs = [r[0] for r in con.execute("SELECT seq FROM articles ORDER BY seq")]
     con.close()
-    assert counts == {"article": 80}
-    assert seqs == list(range(1, 81))
+    assert counts == {"article": 40}
+    assert seqs == list(range(1, 41))
 
 
 def test_database_faults_are_one_line(tmp_path: Path) -> None:

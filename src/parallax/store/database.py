@@ -262,26 +262,6 @@ class Store:
 
     # --- stories ----------------------------------------------------------------------------
 
-    def save_stories(self, stories: list[Story], alignments: dict[str, StoryAlignment],
-                     reuse: dict[str, dict[str, Any]], removed: list[str] | tuple[str, ...] = ()) -> None:
-        """Insert or update stories (assignments, alignment, reuse); delete merged-away ones."""
-        now = _now()
-        with self.db:
-            self.db.executemany("DELETE FROM stories WHERE id = ?", [(s,) for s in removed])
-            self.db.executemany(
-                "INSERT INTO stories(id, title, independent_origins, alignment, reuse, updated_at) "
-                "VALUES (?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title=excluded.title, "
-                "independent_origins=excluded.independent_origins, alignment=excluded.alignment, "
-                "reuse=excluded.reuse, updated_at=excluded.updated_at",
-                [(s.id, s.title, s.independent_origins,
-                  json.dumps(asdict(alignments[s.id]), ensure_ascii=False) if s.id in alignments else None,
-                  json.dumps(reuse.get(s.id), ensure_ascii=False), now) for s in stories],
-            )
-            self.db.executemany(
-                "UPDATE articles SET story_id = ? WHERE id = ?",
-                [(s.id, a) for s in stories for a in s.articles],
-            )
-
     def save_story_assignments(self, stories: list[Story], removed: list[str] | tuple[str, ...] = ()) -> None:
         """Commit which article belongs to which story; their analysis is pending (NULL) until
         :meth:`save_story_result`, so a run killed while aligning resumes with the rest."""
