@@ -6,7 +6,10 @@ traceback: the error is one line on stderr and the exit code is non-zero.
 
 from __future__ import annotations
 
+import codecs
 import json
+import re
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -35,6 +38,36 @@ def _parse_fields(values: tuple[str, ...]) -> dict[str, str]:
     return fields
 
 
+def _parse_limits(values: tuple[str, ...]) -> Any:
+    from parallax.ingest.limits import Limits
+
+    settings: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep:
+            _fail(f"--limit expects NAME=VALUE, e.g. unit_bytes=20MB; got {item!r}")
+        settings[name.strip()] = value
+    try:
+        return Limits.from_env().replace(settings)
+    except ValueError as exc:
+        _fail(str(exc))
+
+
+def _db_error(db: Path, exc: sqlite3.Error) -> str:
+    """One line for a database fault of the run (disk full, not a database, unreadable)."""
+    text = str(exc)
+    if "full" in text:
+        return (f"database {db}: the disk is full; free space and run again "
+                "(everything committed before is kept)")
+    if "not a database" in text:
+        return f"--db {db} is not a Parallax (SQLite) database"
+    return f"database {db}: {_one_line(text)}"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:500]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="parallax")
 def main() -> None:
@@ -50,10 +83,12 @@ def main() -> None:
 @click.option("--field", "fields", multiple=True, metavar="ROLE=NAME",
               help="Record field mapping for JSON/CSV, e.g. --field text=articleBody (repeatable).")
 @click.option("--encoding", default=None, help="Encoding of input files that are not UTF-8.")
+@click.option("--limit", "limits", multiple=True, metavar="NAME=VALUE",
+              help="Change a reading limit, e.g. --limit unit_bytes=20MB (repeatable; see docs/reliability.md).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Write the report JSON to stdout.")
 def analyze(inputs: tuple[str, ...], out_dir: Path, db_path: Path | None, fields: tuple[str, ...],
-            encoding: str | None, quiet: bool, as_json: bool) -> None:
+            encoding: str | None, limits: tuple[str, ...], quiet: bool, as_json: bool) -> None:
     """Analyse INPUT files, folders (recursive) or - (JSONL on stdin).
 
     Formats: .txt, .html/.htm, .json, .jsonl, .csv/.tsv, and any of these gzipped.
@@ -68,17 +103,34 @@ def analyze(inputs: tuple[str, ...], out_dir: Path, db_path: Path | None, fields
         _fail("'-' reads JSONL from stdin, but stdin is a terminal")
     if out_dir.exists() and not out_dir.is_dir():
         _fail(f"--out {out_dir} exists and is not a folder")
-    options = IngestOptions(fields=_parse_fields(fields), encoding=encoding)
+    db = db_path if db_path is not None else out_dir / "parallax.db"
+    if db.is_dir():
+        _fail(f"--db {db} is a folder, not a database file")
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            _fail(f"--encoding {encoding!r} is not an encoding Python knows (e.g. latin-1, cp1252, utf-16)")
+    options = IngestOptions(fields=_parse_fields(fields), encoding=encoding, limits=_parse_limits(limits))
+    options.max_unit_bytes = options.limits.unit_bytes
     show = not quiet and not as_json and sys.stderr.isatty()
     bar = _Progress(show)
+
+    def notify(message: str) -> None:
+        if not quiet:
+            click.echo(f"parallax: {message}", err=True)
+
     try:
-        result = run(inputs, out_dir=out_dir, db_path=db_path, options=options, progress=bar)
+        result = run(inputs, out_dir=out_dir, db_path=db, options=options, progress=bar, notify=notify)
     except KeyboardInterrupt:
         bar.close()
         _fail("interrupted; what was analysed is kept, run again to continue", 130)
-    except (OSError, RuntimeError) as exc:
+    except sqlite3.Error as exc:
         bar.close()
-        _fail(str(exc), 1)
+        _fail(_db_error(db, exc), 1)
+    except (OSError, RuntimeError, MemoryError) as exc:
+        bar.close()
+        _fail(_one_line(str(exc) or type(exc).__name__), 1)
     bar.close()
     if as_json:
         click.echo(json.dumps(result.report, ensure_ascii=False, indent=1))
@@ -154,6 +206,8 @@ def check(claim: str, db_path: Path, as_json: bool) -> None:
         result = check_claim(db_path, claim)
     except FileNotFoundError as exc:
         _fail(str(exc))
+    except sqlite3.Error as exc:
+        _fail(_db_error(db_path, exc), 1)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))
         return
@@ -234,6 +288,38 @@ def attribute(inputs: tuple[str, ...]) -> None:
     click.echo(json.dumps(out, ensure_ascii=False, indent=1))
 
 
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("parallax-out"),
+              show_default=True, help="Folder of the run (its database is OUT/parallax.db).")
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=None,
+              help="SQLite database (default: OUT/parallax.db).")
+@click.option("--json", "as_json", is_flag=True, help="Print the ledger as JSON.")
+@click.option("--all", "show_all", is_flag=True, help="List every unit behind each reason (default: 5).")
+def ledger(out_dir: Path, db_path: Path | None, as_json: bool, show_all: bool) -> None:
+    """Print the input ledger: counts, then each reason with the units behind it."""
+    from parallax.query import read_ledger
+
+    db = db_path if db_path is not None else out_dir / "parallax.db"
+    if not db.is_file():
+        _fail(f"no database at {db} (run `parallax analyze` first, or pass --db)")
+    try:
+        data = read_ledger(db)
+    except sqlite3.Error as exc:
+        _fail(_db_error(db, exc), 1)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    lines = [f"{data['inputs_seen']} inputs: {data['articles']} articles, {data['duplicates']} duplicates, "
+             f"{data['rejected']} rejected"]
+    for group in data["reasons"]:
+        lines.append(f"\n{group['count']:>6}  {group['reason']}")
+        units = group["units"] if show_all else group["units"][:5]
+        lines += [f"        {u}" for u in units]
+        if len(units) < group["count"]:
+            lines.append(f"        … and {group['count'] - len(units)} more (--all lists them)")
+    click.echo(safe("\n".join(lines)))
+
+
 class _Progress:
     """A tqdm bar on stderr counting input units, shown only on a terminal."""
 
@@ -257,8 +343,22 @@ class _Progress:
             self.bar.close()
 
 
+# Control characters (C0 but tab and newline, DEL, C1) of titles and names from untrusted
+# inputs: printed raw, "\x1b[2J" clears the user's terminal and "\x1b]0;…\x07" retitles it.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe(text: str) -> str:
+    """Text from an input made safe to print on a terminal: control characters shown as ``\\x1b``."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def summary(report: dict[str, Any], html: Path | None, db: Path) -> str:
     """Terminal summary: the ledger, the stories and the main findings of each."""
+    return safe(_summary(report, html, db))
+
+
+def _summary(report: dict[str, Any], html: Path | None, db: Path) -> str:
     c = report["corpus"]
     lines = [
         f"{c['inputs_seen']} inputs: {c['articles']} articles, {c['duplicates']} duplicates, "

@@ -3,12 +3,21 @@
 Per-article stages (ingest to extract, and score) are pure functions of one article, run in
 batches; corpus stages (cluster, align) run over the database once the new articles are in.
 Each article is committed with its ledger row, so a killed run loses nothing already done
-and a re-run skips the units it has seen.
+and a re-run skips the units it has seen; story assignments are committed before any story is
+aligned, then each story's analysis on its own, so a run killed while aligning resumes with the
+stories left.
+
+One bad unit never ends a run: a failure to read, clean, extract, store or score one article
+makes it a rejection with its reason, and a story that cannot be aligned (or is too large to)
+is saved with a ``flag`` saying why. Only faults of the run itself (the database cannot be
+written, the disk is full) propagate.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -17,13 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from parallax.claims.align import AlignSentence, align_story
+from parallax.claims.align import AlignSentence, align_story, candidates
+from parallax.claims.claimsim import TooManyPairs
 from parallax.extract.extractor import extract_batch
 from parallax.ingest.readers import IngestOptions, iter_inputs
 from parallax.models.classifiers import load_classifier, model_available
 from parallax.report.render import SIGNAL_KEYS, build_report, write_report
 from parallax.signals.score import ScoreInput, score_batch
-from parallax.store.database import Store
+from parallax.store.database import Store, UnitStoreError, run_lock
 from parallax.stories.cluster import ClusterInput, StoryIndex, vectors
 from parallax.stories.reuse import (
     NEAR_DUPLICATE_JACCARD,
@@ -57,6 +67,17 @@ from parallax.types import (
 # Articles per extract batch: big enough for spaCy's worker processes and the classifiers to
 # amortise their start, small enough that a kill loses little work and memory stays flat.
 BATCH_SIZE = 128
+# Ledger rows of rejected units are written in one transaction per this many (a flood of
+# empty records in one file would otherwise cost a commit each).
+REJECTION_BATCH = 1000
+# Candidate sentences of one story above which it is not aligned but flagged "too large to
+# align": pairwise claim work grows with the square of this (20,000 candidates is a story of
+# about 1,000 long articles; the 100,000-sentence text of the issue asked 74.5 GiB).
+MAX_ALIGN_SENTENCES = 20_000
+# Sentences of one article: a long feature has a few hundred, a book ~10,000. Past this an
+# "article" is a dump, and extracting and scoring it would take minutes and over 1 GB
+# (100,000 sentences: 112 s and 1.5 GB).
+MAX_ARTICLE_SENTENCES = 20_000
 # "reuse" (copies, shared passages, origins) is part of the stories stage but timed apart.
 STAGES = ("ingest", "clean", "segment", "extract", "cluster", "reuse", "align", "score", "report", "store")
 
@@ -96,11 +117,13 @@ def analyze(
     progress: Callable[[str, int], None] | None = None,
     stdin: IO[bytes] | None = None,
     write: bool = True,
+    notify: Callable[[str], None] | None = None,
 ) -> AnalyzeResult:
     """Analyse inputs into the database and write ``report.json`` and ``report.html``.
 
     ``progress(event, n)`` is called with ("unit", 1) per input unit read and
-    ("stage:NAME", 0) when a corpus stage starts, for progress bars.
+    ("stage:NAME", 0) when a corpus stage starts, for progress bars. ``notify`` is told when
+    the run waits for another run writing the same database (runs on one database take turns).
     """
     missing = [name for name in ("subjectivity", "checkworthy", "clickbait", "hate") if not model_available(name)]
     if missing:  # fail before any work rather than at the score stage
@@ -108,7 +131,7 @@ def analyze(
     out = Path(out_dir) if out_dir is not None else Path("parallax-out")
     db = Path(db_path) if db_path is not None else out / "parallax.db"
     timer = _Timer()
-    with Store(db) as store:
+    with run_lock(db, notify), Store(db) as store:
         new_articles, new_units = _ingest_all(store, inputs, options, timer, progress, stdin)
         if progress:
             progress("stage:cluster", 0)
@@ -125,6 +148,26 @@ def analyze(
     return AnalyzeResult(counts, timer.seconds, report, paths[0], paths[1], db, new_articles, new_units)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _scrub_text(value: str) -> str:
+    """A lone surrogate (JSON "\\ud800", a non-UTF-8 file name) as U+FFFD: SQLite and UTF-8 refuse it."""
+    return _SURROGATE.sub("\ufffd", value)
+
+
+def scrub(unit: RawDocument | Rejection) -> RawDocument | Rejection:
+    """The unit with lone surrogates replaced in every text field (key unchanged)."""
+    if isinstance(unit, Rejection):
+        return Rejection(_scrub_text(unit.input), _scrub_text(unit.reason), unit.unit_key)
+    for name in ("input", "text", "html", "title", "url", "outlet", "published", "author"):
+        value = getattr(unit, name)
+        if value and _SURROGATE.search(value):
+            setattr(unit, name, _scrub_text(value))
+    unit.evidence = {k: _scrub_text(v) for k, v in unit.evidence.items()}
+    return unit
+
+
 def prepare(unit: RawDocument, timer: _Timer | None = None) -> Article | Rejection:
     """Clean and segment one input unit (pure; what a worker runs per article)."""
     timer = timer or _Timer()
@@ -134,7 +177,13 @@ def prepare(unit: RawDocument, timer: _Timer | None = None) -> Article | Rejecti
         if not doc.text.strip():
             return Rejection(unit.input, "no article text left after removing boilerplate", unit.unit_key)
         with timer.stage("segment"):
-            return segment(doc)
+            article = segment(doc)
+        limit = int(os.environ.get("PARALLAX_LIMIT_ARTICLE_SENTENCES") or MAX_ARTICLE_SENTENCES)
+        if len(article.sentences) > limit:
+            return Rejection(unit.input, f"{len(article.sentences)} sentences, too many for one article "
+                             f"(limit article_sentences {limit}; raise it with PARALLAX_LIMIT_ARTICLE_SENTENCES)",
+                             unit.unit_key)
+        return article
     except Exception as exc:  # a parser bug on one odd page must not end the run
         return Rejection(unit.input, f"could not be processed: {exc!r}", unit.unit_key)
 
@@ -167,13 +216,16 @@ def _ingest_all(
     occurrences: dict[str, int] = defaultdict(int)
     batch: list[Article] = []
     batch_ids: set[str] = set()
+    rejected: list[Rejection] = []
     new_articles = new_units = 0
+    batch_size = int(os.environ.get("PARALLAX_BATCH_SIZE") or BATCH_SIZE)
     units = iter_inputs(inputs, options, stdin)
     while True:
         with timer.stage("ingest"):
             unit = next(units, None)
         if unit is None:
             break
+        unit = scrub(unit)
         if progress:
             progress("unit", 1)
         # The same name and bytes read twice in one run (a.txt in two folders) are two input
@@ -185,25 +237,26 @@ def _ingest_all(
             continue  # seen in an earlier run: already accounted for
         new_units += 1
         known.add(unit.unit_key)
-        if isinstance(unit, Rejection):
-            with timer.stage("store"):
-                store.add_rejection(unit)
-            continue
-        article = prepare(unit, timer)
+        article = unit if isinstance(unit, Rejection) else prepare(unit, timer)
         if isinstance(article, Rejection):
-            with timer.stage("store"):
-                store.add_rejection(article)
+            rejected.append(article)
+            if len(rejected) >= REJECTION_BATCH:
+                with timer.stage("store"):
+                    store.add_rejections(rejected)
+                rejected = []
             continue
         if article.id in batch_ids or store.has_article(article.id):
             with timer.stage("store"):
+                store.add_rejections(rejected)  # keep the ledger in input order
+                rejected = []
                 store.add_duplicate(unit.unit_key, unit.input, article.id)
             continue
         batch.append(article)
         batch_ids.add(article.id)
-        if len(batch) >= BATCH_SIZE:
-            new_articles += _flush(store, batch, timer)
-            batch, batch_ids = [], set()
-    new_articles += _flush(store, batch, timer)
+        if len(batch) >= batch_size:
+            new_articles += _flush(store, batch, timer, rejected)
+            batch, batch_ids, rejected = [], set(), []
+    new_articles += _flush(store, batch, timer, rejected)
     return new_articles, new_units
 
 
@@ -214,18 +267,45 @@ def _rekey(unit: RawDocument | Rejection, key: str) -> RawDocument | Rejection:
     return unit
 
 
-def _flush(store: Store, batch: list[Article], timer: _Timer) -> int:
+def _flush(store: Store, batch: list[Article], timer: _Timer, rejected: list[Rejection]) -> int:
+    """Extract and store a batch; an article that fails becomes a rejection. Returns articles stored."""
     if not batch:
+        with timer.stage("store"):
+            store.add_rejections(rejected)
         return 0
     with timer.stage("extract"):
-        extractions = _extract_supported(batch)
-        features = features_batch(batch)
+        done = _extract_safely(batch)
+    stored = 0
     with timer.stage("store"):
-        for article, extraction, feat in zip(batch, extractions, features, strict=True):
+        store.add_rejections(rejected + [r for r in done if isinstance(r, Rejection)])
+        for item in done:
+            if isinstance(item, Rejection):
+                continue
+            article, extraction, feat = item
             keys = lsh_keys(feat.minhash)
             _mark_near_duplicate(store, feat, keys)
-            store.add_article(article, extraction, feat, keys)
-    return len(batch)
+            try:
+                store.add_article(article, extraction, feat, keys)
+                stored += 1
+            except UnitStoreError as exc:
+                store.add_rejection(Rejection(article.doc.input, str(exc)[:500], article.doc.unit_key))
+    return stored
+
+
+def _extract_safely(batch: list[Article]) -> list[tuple[Article, Extraction, Features] | Rejection]:
+    """Extraction and features of a batch; if the batch fails, each article alone (results are
+    per article, so this changes nothing for the others), the failing one as a rejection."""
+    try:
+        return list(zip(batch, _extract_supported(batch), features_batch(batch), strict=True))
+    except Exception:
+        pass  # find the article at fault below
+    out: list[tuple[Article, Extraction, Features] | Rejection] = []
+    for article in batch:
+        try:
+            out.append((article, _extract_supported([article])[0], features_batch([article])[0]))
+        except Exception as exc:  # one article the extractors cannot read must not end the run
+            out.append(Rejection(article.doc.input, f"extraction failed: {exc!r}"[:500], article.doc.unit_key))
+    return out
 
 
 def _group(article: Article) -> str:
@@ -280,7 +360,7 @@ def _extraction_from_json(data: dict[str, Any]) -> Extraction:
 
 
 def _corpus_stages(store: Store, timer: _Timer) -> None:
-    """Assign new articles to stories, then re-analyse the stories that changed."""
+    """Assign new articles to stories (one commit), then analyse each pending story (a commit each)."""
     subj_threshold = load_classifier("subjectivity").threshold
     touched: set[str] = set()
     with timer.stage("cluster"):
@@ -298,26 +378,49 @@ def _corpus_stages(store: Store, timer: _Timer) -> None:
         touched = {merged.get(s, s) for s in touched}
         stories = [s for index in indexes.values() for s in index.stories() if s.id in touched]
     with timer.stage("store"):
-        rows = store.articles_by_id([a for s in stories for a in s.articles])
+        store.save_story_assignments(stories, removed=sorted(merged))
+        # Pending: the stories just touched, and any a killed run left unanalysed.
+        pending = store.pending_stories()
+    for story_id, article_ids in pending:
+        with timer.stage("store"):
+            rows = store.articles_by_id(article_ids)
+        try:
+            origins, alignment, reuse = _analyse_story(story_id, article_ids, rows, subj_threshold, timer)
+        except Exception as exc:  # one story that cannot be analysed must not end the run
+            reason = f"could not be aligned: {exc!r}"[:500]
+            origins, alignment, reuse = len(article_ids), _flagged(story_id, reason), {}
+        with timer.stage("store"):
+            store.save_story_result(story_id, origins, alignment, reuse)
+
+
+def _flagged(story_id: str, reason: str) -> StoryAlignment:
+    return StoryAlignment(story_id, [], [], [f"Not aligned: {reason}."], [], flag=reason)
+
+
+def _analyse_story(story_id: str, article_ids: list[str], rows: dict[str, Any], subj_threshold: float,
+                   timer: _Timer) -> tuple[int, StoryAlignment, dict[str, Any]]:
+    """Reuse (copies, shared passages, origins) and claim alignment of one story."""
     with timer.stage("reuse"):
-        reuse: dict[str, dict[str, Any]] = {}
-        for story in stories:
-            reuse[story.id] = story_reuse([
-                ReuseItem(a, rows[a]["text"], rows[a]["seq"], rows[a]["published"], rows[a]["copy_of"])
-                for a in story.articles])
-            story.independent_origins = int(reuse[story.id]["independent_origins"])
+        reuse: dict[str, Any] = story_reuse([
+            ReuseItem(a, rows[a]["text"], rows[a]["seq"], rows[a]["published"], rows[a]["copy_of"])
+            for a in article_ids])
+    origins = int(reuse["independent_origins"])
     with timer.stage("align"):
-        alignments: dict[str, StoryAlignment] = {}
-        for story in stories:
-            if (rows[story.articles[0]]["language"] or "en") != "en":
-                # The same-fact model and the figure rules read English only: no claims, rather
-                # than claims made up from a model that cannot read the text.
-                alignments[story.id] = StoryAlignment(story.id, [], [], [], [])
-                continue
-            sentences = [s for aid in story.articles for s in align_sentences(rows[aid], subj_threshold)]
-            alignments[story.id] = align_story(story.id, sentences, reuse[story.id])
-    with timer.stage("store"):
-        store.save_stories(stories, alignments, reuse, removed=sorted(merged))
+        if (rows[article_ids[0]]["language"] or "en") != "en":
+            # The same-fact model and the figure rules read English only: no claims, rather
+            # than claims made up from a model that cannot read the text.
+            return origins, StoryAlignment(story_id, [], [], [], []), reuse
+        sentences = [s for aid in article_ids for s in align_sentences(rows[aid], subj_threshold)]
+        limit = int(os.environ.get("PARALLAX_LIMIT_ALIGN_SENTENCES") or MAX_ALIGN_SENTENCES)
+        n = len(candidates(sentences))
+        if n > limit:
+            reason = (f"too large to align ({n} candidate sentences, limit align_sentences {limit}; "
+                      "raise it with PARALLAX_LIMIT_ALIGN_SENTENCES)")
+            return origins, _flagged(story_id, reason), reuse
+        try:
+            return origins, align_story(story_id, sentences, reuse), reuse
+        except TooManyPairs as exc:
+            return origins, _flagged(story_id, f"too large to align ({exc})"), reuse
 
 
 def align_sentences(row: Any, subj_threshold: float) -> list[AlignSentence]:
@@ -344,22 +447,32 @@ def _not_supported(article_id: str, language: str) -> Signals:
 
 
 def _score_pending(store: Store, timer: _Timer) -> None:
+    """Signals of every article without them; an article that cannot be scored is rejected."""
     rows = store.articles_without_signals()
     for lo in range(0, len(rows), BATCH_SIZE):
         chunk = rows[lo:lo + BATCH_SIZE]
-        items = []
-        unscored = []
-        for r in chunk:
-            if not supported(r["language"]):
-                unscored.append(_not_supported(r["id"], r["language"]))
-                continue
-            doc = json.loads(r["document"])
-            items.append(ScoreInput(
-                id=r["id"], title=r["title"], text=r["text"],
-                sentences=[Sentence(**s) for s in doc["sentences"]], comments=doc["comments"],
-                extraction=_extraction_from_json(json.loads(r["extraction"])),
-            ))
+        scored = [r for r in chunk if supported(r["language"])]
+        unscored = [_not_supported(r["id"], r["language"]) for r in chunk if not supported(r["language"])]
         with timer.stage("score"):
-            signals = score_batch(items) + unscored
+            try:
+                signals = score_batch([_score_input(r) for r in scored])
+            except Exception:  # find the article at fault, one at a time
+                signals = []
+                for r in scored:
+                    try:
+                        signals += score_batch([_score_input(r)])
+                    except Exception as exc:
+                        with timer.stage("store"):
+                            store.reject_article(r["id"], f"scoring failed: {exc!r}"[:500])
+        signals += unscored
         with timer.stage("store"):
             store.set_signals(signals)
+
+
+def _score_input(r: Any) -> ScoreInput:
+    doc = json.loads(r["document"])
+    return ScoreInput(
+        id=r["id"], title=r["title"], text=r["text"],
+        sentences=[Sentence(**s) for s in doc["sentences"]], comments=doc["comments"],
+        extraction=_extraction_from_json(json.loads(r["extraction"])),
+    )

@@ -110,3 +110,9 @@ def _figure_clash(claim_figs: list[Figure], sentence: dict[str, Any], quantities
             if conflicting(c, f):  # conflicting implies comparable
                 return f"conflicting figure: {f.text} against {c.text}"
     return None
+
+
+def read_ledger(db_path: str | Path) -> dict[str, Any]:
+    """The input ledger of a database (read-only): counts and each reason with its units."""
+    with Store(db_path, readonly=True) as store:
+        return store.ledger_details()

@@ -246,3 +246,5 @@ class StoryAlignment:
     summary_claims: list[list[str]]
     # Per article of the story: the corroborated claims it does not mention.
     omissions: dict[str, list[str]] = field(default_factory=dict)
+    # Why the story was not aligned ("too large to align …"), when it was not.
+    flag: str | None = None

@@ -35,6 +35,17 @@ from parallax.text.textvec import background_idf, hasher
 # the cosine of the Raqqa gold pairs that spread over two sentences (hospital / stadium) from
 # 0.14 to 0.18 without raising the best wrong pair (bench/raqqa_claims.py).
 CONTEXT_WEIGHT = 0.3
+# Rows of the similarity product computed at once: 512 rows against 20,000 sentences is at
+# most ~120 MB even if every pair shares a stem.
+_PAIR_BLOCK = 512
+# Similar pairs one story may hold (about 200 bytes each in the dict, so ~200 MB). A story whose
+# sentences nearly all resemble each other (a 20,000-sentence text over a dozen words) has
+# 200 million; it is flagged "too large to align" instead (see TooManyPairs).
+MAX_PAIRS = 1_000_000
+
+
+class TooManyPairs(Exception):
+    """A story has more similar sentence pairs than ``MAX_PAIRS``: too large to align."""
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "say", "told", "according", "also", "s"}
 
@@ -103,10 +114,23 @@ class StorySpace:
         self.vocab, self.df = vocab, df
 
     def similar_pairs(self, floor: float) -> dict[tuple[int, int], float]:
-        """Cosine of every pair (i < j) at or above ``floor`` (pairs sharing no stem are never scored)."""
-        sims = (self.vectors @ self.vectors.T).tocoo()
-        return {(int(i), int(j)): float(v) for i, j, v in zip(sims.row, sims.col, sims.data, strict=True)
-                if i < j and v >= floor}
+        """Cosine of every pair (i < j) at or above ``floor`` (pairs sharing no stem are never scored).
+
+        Computed by blocks of rows, keeping only the pairs at or above ``floor``, so memory
+        follows the pairs kept, not all pairs that share a stem (a 100,000-sentence text made
+        the whole product ask for 74.5 GiB).
+        """
+        out: dict[tuple[int, int], float] = {}
+        transposed = self.vectors.T.tocsc()
+        for lo in range(0, self.vectors.shape[0], _PAIR_BLOCK):
+            sims = (self.vectors[lo:lo + _PAIR_BLOCK] @ transposed).tocoo()
+            rows = sims.row + lo
+            keep = (rows < sims.col) & (sims.data >= floor)
+            if len(out) + int(keep.sum()) > MAX_PAIRS:
+                raise TooManyPairs(f"over {MAX_PAIRS} similar sentence pairs")
+            out.update(((int(i), int(j)), float(v))
+                       for i, j, v in zip(rows[keep], sims.col[keep], sims.data[keep], strict=True))
+        return out
 
     def shared(self, i: int, j: int) -> set[str]:
         """Stems two sentences share."""

@@ -12,4 +12,7 @@ Modules:
 - ``feeds``: RSS, Atom (defusedxml: no entity expansion, no external entities) and JSON Feed.
 - ``warc``: WARC and WARC.gz response records (warcio), truncated records reported with offsets.
 - ``decode``: per-unit charset (declared, UTF-8, ``--encoding``, detected); stray bytes counted.
+- ``limits``: the per-input limits (line, record, records per file, decompressed bytes, JSON
+  depth), checked while reading, and the bounded line, CSV-record and JSON readers.
+- ``walk``: walking a folder without following links out of it; skipped entries with reasons.
 """

@@ -121,6 +121,19 @@ def _detect(raw: bytes) -> Decoded:
 _LINE_SAMPLE_BYTES = 1 << 20
 
 
+def file_charset(stream: Any) -> str | None:
+    """The legacy charset of a file, from its first megabyte (None: UTF-8, or not seekable)."""
+    try:
+        pos = stream.tell()
+        sample = stream.read(_LINE_SAMPLE_BYTES)
+        stream.seek(pos)
+    except (OSError, AttributeError, ValueError):
+        return None
+    cut = sample.rfind(b"\n")  # whole lines only: never a character cut in two
+    decoded = decode_unit(sample[:cut + 1] if cut > 0 else sample)
+    return decoded.encoding if decoded.evidence.startswith(("detected", "not UTF-8")) else None
+
+
 class LineDecoder:
     """Decode a byte stream line by line (CSV, JSONL), so one bad line never ends the file.
 
@@ -135,16 +148,7 @@ class LineDecoder:
         self._replaced = 0
 
     def _file_charset(self) -> str | None:
-        """The legacy charset of the file, from its first megabyte (None: UTF-8 or not seekable)."""
-        try:
-            pos = self.stream.tell()
-            sample = self.stream.read(_LINE_SAMPLE_BYTES)
-            self.stream.seek(pos)
-        except (OSError, AttributeError, ValueError):
-            return None
-        cut = sample.rfind(b"\n")  # whole lines only: never a character cut in two
-        decoded = decode_unit(sample[:cut + 1] if cut > 0 else sample)
-        return decoded.encoding if decoded.evidence.startswith(("detected", "not UTF-8")) else None
+        return file_charset(self.stream)
 
     def __iter__(self) -> Any:
         # The legacy charset of this file, once known: every line that is not UTF-8 is read in it.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
 import json
 import os
 import re
@@ -21,9 +22,21 @@ from pathlib import Path
 from typing import IO, Any
 
 from parallax.ingest import feeds, records, warc
-from parallax.ingest.decode import LineDecoder, decode_unit
+from parallax.ingest.decode import decode_unit, file_charset
 from parallax.ingest.feeds import FEED_EXT
+from parallax.ingest.limits import (
+    CountingReader,
+    LimitExceeded,
+    Limits,
+    bounded_lines,
+    csv_records,
+    json_array_items,
+    over,
+    parse_json,
+    size_text,
+)
 from parallax.ingest.records import DEFAULT_FIELDS, unit_key
+from parallax.ingest.walk import SKIPPED, display_name, special_kind, walk
 from parallax.ingest.warc import WARC_EXT
 from parallax.types import RawDocument, Rejection
 
@@ -31,8 +44,6 @@ from parallax.types import RawDocument, Rejection
 # but a dump or a mistake, and parsing it would stall the run. Containers are streamed record
 # by record, so the limit applies to a record there, not to the file.
 MAX_UNIT_BYTES = 10 * 1024 * 1024
-# A whole .json file must be loaded to be parsed; keep that bounded too.
-MAX_JSON_FILE_BYTES = 256 * 1024 * 1024
 
 TEXT_EXT = {".txt", ".text", ".md", ".markdown"}
 HTML_EXT = {".html", ".htm", ".xhtml"}
@@ -47,7 +58,12 @@ class IngestOptions:
 
     fields: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None  # force a legacy encoding for files that are not UTF-8
-    max_unit_bytes: int = MAX_UNIT_BYTES
+    max_unit_bytes: int = 0  # 0: limits.unit_bytes (MAX_UNIT_BYTES unless changed)
+    limits: Limits = field(default_factory=Limits.from_env)  # see ingest/limits.py
+
+    def __post_init__(self) -> None:
+        if not self.max_unit_bytes:
+            self.max_unit_bytes = self.limits.unit_bytes
 
 
 class UnitError(Exception):
@@ -68,8 +84,12 @@ def iter_inputs(
             continue
         path = Path(item)
         if path.is_dir():
-            for sub in sorted(p for p in path.rglob("*") if p.is_file()):
-                yield from read_file(sub, opts)
+            for sub, skipped in walk(path):
+                if skipped:
+                    name = display_name(sub.name)
+                    yield Rejection(name, skipped, unit_key(name, skipped.encode()))
+                else:
+                    yield from read_file(sub, opts)
         elif path.exists():
             yield from read_file(path, opts)
         else:
@@ -87,10 +107,16 @@ def _format_of(path: Path) -> tuple[str, bool]:
 
 def read_file(path: Path, opts: IngestOptions) -> Iterator[RawDocument | Rejection]:
     """Read one file into units; never raises for bad content."""
-    name = path.name
+    name = display_name(path.name)
     ext, gz = _format_of(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        size = st.st_size
+        kind = special_kind(st.st_mode)
+        if kind:
+            reason = f"{SKIPPED}not a regular file ({kind})"
+            yield Rejection(name, reason, unit_key(name, reason.encode()))
+            return
         if size == 0:
             yield Rejection(name, "empty file", unit_key(name, b""))
             return
@@ -103,14 +129,15 @@ def read_file(path: Path, opts: IngestOptions) -> Iterator[RawDocument | Rejecti
                 yield from feeds.read_xml_feed(fh, name, opts.fields, opts.max_unit_bytes)
             return
         if ext in JSONL_EXT | CSV_EXT:
-            with _open_binary(path, gz) as fh:
+            with _open_binary(path, gz, opts) as fh:
                 if ext in JSONL_EXT:
                     yield from _read_jsonl(fh, name, opts)
                 else:
                     yield from _read_csv(fh, name, opts, delimiter="\t" if ext == ".tsv" else ",")
             return
-        limit = MAX_JSON_FILE_BYTES if ext in JSON_EXT else opts.max_unit_bytes
-        raw = _read_bounded(path, gz, limit)
+        limit, limit_name = ((opts.limits.json_file_bytes, "json_file_bytes") if ext in JSON_EXT
+                             else (opts.max_unit_bytes, "unit_bytes"))
+        raw = _read_bounded(path, gz, limit, limit_name, opts)
         key = unit_key(name, raw)
         if not raw.strip():
             yield Rejection(name, "empty file", key)
@@ -133,10 +160,13 @@ def read_file(path: Path, opts: IngestOptions) -> Iterator[RawDocument | Rejecti
             fmt = "markdown" if ext in (".md", ".markdown") else "txt"
             decoded = decode_unit(raw, None, opts.encoding)
             yield RawDocument(input=name, unit_key=key, format=fmt, text=decoded.text, decoding=decoded.info())
-    except UnitError as exc:
+    except (UnitError, LimitExceeded) as exc:
         yield Rejection(name, str(exc), unit_key(name, str(exc).encode()))
     except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
         yield Rejection(name, f"cannot read file: {exc}", unit_key(name, str(exc).encode()))
+    except Exception as exc:  # a reader bug on one odd file must not end the run
+        reason = f"could not be read: {exc!r}"[:500]
+        yield Rejection(name, reason, unit_key(name, reason.encode()))
 
 
 def _head(path: Path, gz: bool) -> bytes:
@@ -145,21 +175,21 @@ def _head(path: Path, gz: bool) -> bytes:
         return fh.read(4096)
 
 
-def _open_binary(path: Path, gz: bool) -> IO[bytes]:
+def _open_binary(path: Path, gz: bool, opts: IngestOptions | None = None) -> IO[bytes]:
     if gz:
-        return gzip.open(path, "rb")  # type: ignore[return-value]
+        limit = (opts or IngestOptions()).limits.decompressed_bytes
+        return io.BufferedReader(CountingReader(gzip.open(path, "rb"), limit))  # type: ignore[arg-type]
     return path.open("rb")
 
 
-def _read_bounded(path: Path, gz: bool, limit: int) -> bytes:
-    with _open_binary(path, gz) as fh:
+def _read_bounded(path: Path, gz: bool, limit: int, limit_name: str, opts: IngestOptions) -> bytes:
+    with _open_binary(path, gz, opts) as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
-        total = path.stat().st_size
-        raise UnitError(
-            f"too large for one article ({total / 1e6:.1f} MB on disk, limit "
-            f"{limit / 1e6:.0f} MB); split it into one file per article or use JSONL"
-        )
+        if gz:
+            raise over(limit_name, f"decompressed past {size_text(limit)}")
+        raise over(limit_name, f"too large for one article ({path.stat().st_size / 1e6:.1f} MB; "
+                   "split it into one file per article or use JSONL)")
     return data
 
 
@@ -195,32 +225,72 @@ def record_to_unit(
     return records.record_to_unit(record, container, position, raw, opts.fields, opts.max_unit_bytes)
 
 
+def _too_many(name: str, limit: int) -> Rejection:
+    exc = over("records", f"stopped after {limit} records; the rest of the file is not read")
+    unit = f"{name}#rest"
+    return Rejection(unit, str(exc), unit_key(unit, str(exc).encode()))
+
+
 def _read_jsonl(stream: IO[bytes], name: str, opts: IngestOptions) -> Iterator[RawDocument | Rejection]:
-    for lineno, line in enumerate(stream, start=1):
+    limits = opts.limits
+    records = 0
+    seen_any = False
+    for lineno, line in bounded_lines(stream, limits.line_bytes):
+        unit = f"{name}#{lineno}"
+        seen_any = seen_any or line is None or bool(line.strip())
+        if line is None:
+            exc = over("line_bytes", f"line {lineno} is longer than {size_text(limits.line_bytes)}")
+            yield Rejection(unit, str(exc), unit_key(unit, str(exc).encode()))
+            continue
         if not line.strip():
             continue
-        unit = f"{name}#{lineno}"
+        records += 1
+        if records > limits.records:
+            yield _too_many(name, limits.records)
+            return
         decoded = decode_unit(line, None, opts.encoding)
         try:
-            record = json.loads(decoded.text)
+            record = parse_json(decoded.text, limits.json_depth)
         except json.JSONDecodeError as exc:
             yield Rejection(unit, f"line {lineno}: invalid JSON ({exc.msg})", unit_key(unit, line))
+            continue
+        except (ValueError, LimitExceeded) as exc:
+            yield Rejection(unit, f"line {lineno}: {exc}", unit_key(unit, line))
             continue
         unit_out = record_to_unit(record, name, lineno, line, opts)
         if isinstance(unit_out, RawDocument) and (decoded.replaced or decoded.evidence != "valid UTF-8"):
             unit_out.decoding = decoded.info()
         yield unit_out
+    if records == 0 and not seen_any:
+        yield Rejection(name, "no records (only blank lines)", unit_key(name, b"no-records"))
 
 
 def _read_json(raw: bytes, name: str, opts: IngestOptions) -> Iterator[RawDocument | Rejection]:
     try:
-        data = json.loads(decode_unit(raw, None, opts.encoding).text)
+        text = decode_unit(raw, None, opts.encoding).text
+    except LookupError as exc:
+        raise UnitError(f"unknown encoding {opts.encoding!r}") from exc
+    if text.lstrip(" \t\r\n").startswith("["):
+        yield from _read_json_list(text, name, opts)  # streamed: one record parsed at a time
+        return
+    # An object is parsed whole: bound how many objects and lists that can make (a wrapper
+    # {"articles": [{}, {}, …]} of millions), counting brackets as an upper bound.
+    containers = text.count("{") + text.count("[")
+    if containers > 4 * opts.limits.records + 1000:
+        raise over("records", f"{containers} JSON objects and lists, too many to parse at once; use JSONL")
+    try:
+        data = parse_json(text, opts.limits.json_depth)
     except json.JSONDecodeError as exc:
         raise UnitError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+    except ValueError as exc:
+        raise UnitError(str(exc)) from exc
     feed = feeds.json_feed(data)
     if feed is not None:
         for i, rec in enumerate(feed[0], start=1):
-            raw_rec = json.dumps(rec, sort_keys=True, ensure_ascii=False).encode("utf-8")
+            if i > opts.limits.records:
+                yield _too_many(name, opts.limits.records)
+                return
+            raw_rec = json.dumps(rec, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
             yield records.record_to_unit(rec, name, i, raw_rec, opts.fields, opts.max_unit_bytes, feed[1])
         return
     if isinstance(data, dict) and not any(
@@ -230,8 +300,13 @@ def _read_json(raw: bytes, name: str, opts: IngestOptions) -> Iterator[RawDocume
         lists = [v for v in data.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
         data = lists[0] if lists else data
     if isinstance(data, list):
+        if not data:
+            raise UnitError("empty JSON list: no records")
         for i, rec in enumerate(data, start=1):
-            raw_rec = json.dumps(rec, sort_keys=True, ensure_ascii=False).encode("utf-8")
+            if i > opts.limits.records:
+                yield _too_many(name, opts.limits.records)
+                return
+            raw_rec = json.dumps(rec, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
             yield record_to_unit(rec, name, i, raw_rec, opts)
     else:
         unit = record_to_unit(data, name, 1, raw, opts)
@@ -240,49 +315,88 @@ def _read_json(raw: bytes, name: str, opts: IngestOptions) -> Iterator[RawDocume
         yield unit
 
 
+def _read_json_list(text: str, name: str, opts: IngestOptions) -> Iterator[RawDocument | Rejection]:
+    count = 0
+    try:
+        for count, rec in enumerate(json_array_items(text, opts.limits.json_depth), start=1):
+            if count > opts.limits.records:
+                yield _too_many(name, opts.limits.records)
+                return
+            raw_rec = json.dumps(rec, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
+            yield record_to_unit(rec, name, count, raw_rec, opts)
+    except json.JSONDecodeError as exc:
+        where = f"after record {count}: " if count else ""
+        raise UnitError(f"invalid JSON {where}at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+    except ValueError as exc:
+        raise UnitError(str(exc)) from exc
+    if count == 0:
+        raise UnitError("empty JSON list: no records")
+
+
 def _read_csv(
     stream: IO[bytes], name: str, opts: IngestOptions, delimiter: str
 ) -> Iterator[RawDocument | Rejection]:
-    text = LineDecoder(stream, opts.encoding)  # each line decoded alone: a bad byte costs nothing more
-    csv.field_size_limit(opts.max_unit_bytes)
-    reader = csv.reader(iter(text), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        yield Rejection(name, "empty CSV file", unit_key(name, b""))
-        return
-    except (csv.Error, UnicodeDecodeError) as exc:
-        yield Rejection(name, f"unreadable CSV header: {exc}", unit_key(name, b"header"))
-        return
-    rowno = 1
-    while True:
-        rowno += 1
+    limits = opts.limits
+    csv.field_size_limit(max(limits.line_bytes, opts.max_unit_bytes))
+    # The file's legacy charset, once, from its first megabyte; then each record is decoded on
+    # its own, so a bad byte costs one row at most.
+    legacy = None if opts.encoding else file_charset(stream)
+    # Records are cut from the byte stream with their size bounded (limits.csv_records), then
+    # decoded and parsed one at a time: an oversized quoted field is one rejection and the
+    # reader never loses its place.
+    chunks = csv_records(stream, limits.line_bytes)
+    header: list[str] | None = None
+    rowno = 0
+    produced = 0  # units yielded: a header followed by blank rows only still leaves a trace
+    for lineno, chunk in chunks:
+        if chunk is None:
+            rowno += 1
+            unit = f"{name}#row{rowno}"
+            exc = over("line_bytes", f"CSV record at line {lineno} is longer than {size_text(limits.line_bytes)}")
+            if header is None:
+                yield Rejection(name, f"unreadable CSV header: {exc}", unit_key(name, b"header"))
+                return
+            yield Rejection(unit, str(exc), unit_key(unit, str(exc).encode()))
+            produced += 1
+            continue
         try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except UnicodeDecodeError as exc:
+            decoded = decode_unit(chunk, None, opts.encoding or legacy)
+            rows = list(csv.reader(io.StringIO(decoded.text, newline=""), delimiter=delimiter))
+        except (csv.Error, UnicodeDecodeError, LookupError) as exc:
+            rowno += 1
+            if header is None:
+                yield Rejection(name, f"unreadable CSV header: {exc}", unit_key(name, b"header"))
+                return
             unit = f"{name}#row{rowno}"
-            yield Rejection(unit, f"not valid UTF-8 ({exc.reason}); pass --encoding", unit_key(unit, b""))
-            return  # the decoder cannot resynchronise: the rest of the file is unreadable
-        except csv.Error as exc:
-            unit = f"{name}#row{rowno}"
-            yield Rejection(unit, f"malformed CSV row {rowno}: {exc}", unit_key(unit, str(exc).encode()))
+            hint = "; pass --encoding" if isinstance(exc, UnicodeDecodeError) else ""
+            yield Rejection(unit, f"malformed CSV row {rowno} (line {lineno}): {exc}{hint}", unit_key(unit, chunk))
+            produced += 1
             continue
-        if not any(cell.strip() for cell in row):
-            continue
-        raw = json.dumps(row, ensure_ascii=False).encode("utf-8")
-        if len(row) != len(header):
-            text.take()
-            unit = f"{name}#row{rowno}"
-            yield Rejection(
-                unit,
-                f"malformed CSV row {rowno}: {len(row)} fields, header has {len(header)}",
-                unit_key(unit, raw),
-            )
-            continue
-        decoding = text.take()
-        made = record_to_unit(dict(zip(header, row, strict=True)), name, rowno, raw, opts)
-        if decoding and isinstance(made, RawDocument):
-            made.decoding = decoding
-        yield made
+        for row in rows:
+            rowno += 1
+            if header is None:
+                header = row
+                continue
+            if not any(cell.strip() for cell in row):
+                continue
+            if rowno - 1 > limits.records:
+                yield _too_many(name, limits.records)
+                return
+            produced += 1
+            raw = json.dumps(row, ensure_ascii=False).encode("utf-8", "surrogatepass")
+            if len(row) != len(header):
+                unit = f"{name}#row{rowno}"
+                yield Rejection(
+                    unit,
+                    f"malformed CSV row {rowno}: {len(row)} fields, header has {len(header)}",
+                    unit_key(unit, raw),
+                )
+                continue
+            made = record_to_unit(dict(zip(header, row, strict=True)), name, rowno, raw, opts)
+            if isinstance(made, RawDocument) and (decoded.replaced or decoded.evidence not in ("valid UTF-8", "ascii")):
+                made.decoding = decoded.info()
+            yield made
+    if header is None:
+        yield Rejection(name, "empty CSV file", unit_key(name, b""))
+    elif not produced:
+        yield Rejection(name, "CSV file has a header but no rows", unit_key(name, b"header-only"))

@@ -55,7 +55,8 @@ def _sha(data: bytes) -> str:
 
 def unit_key(name: str, raw: bytes) -> str:
     """Stable identity of an input unit: the same name and bytes give the same key."""
-    return _sha(name.encode("utf-8") + b"\0" + raw)[:20]
+    # surrogatepass: a name from a non-UTF-8 file name or a JSON "\ud800" still has bytes.
+    return _sha(name.encode("utf-8", "surrogatepass") + b"\0" + raw)[:20]
 
 
 class FieldError(ValueError):

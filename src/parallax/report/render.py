@@ -138,7 +138,7 @@ def story_json(row: Any, article_ids: list[str]) -> dict[str, Any]:
         "summary": al.get("summary", []),
         "summary_claims": al.get("summary_claims", []),
         "omissions": [{"article": a, "claims": ids} for a, ids in al.get("omissions", {}).items() if ids],
-    }
+    } | ({"flag": al["flag"]} if al.get("flag") else {})
 
 
 def build_report(ledger: Mapping[str, Any], article_rows: Iterable[Any],

@@ -8,9 +8,13 @@ picks up where it stopped (units already in the ledger are skipped).
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
+import os
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
@@ -20,6 +24,21 @@ import numpy as np
 
 from parallax.text.language import language_group
 from parallax.types import Article, Extraction, Features, Rejection, Signals, Story, StoryAlignment
+
+
+class UnitStoreError(ValueError):
+    """One unit's data could not be stored (a value SQLite refuses); the run goes on."""
+
+
+# Per-unit faults: the value, not the database, is at fault. Anything else from SQLite (disk
+# full, I/O error, not a database, locked) is a fault of the run and propagates.
+_UNIT_FAULTS = (sqlite3.InterfaceError, sqlite3.DataError, sqlite3.IntegrityError, ValueError, OverflowError)
+
+
+def _unit_fault(exc: BaseException) -> bool:
+    if isinstance(exc, sqlite3.OperationalError):
+        return "too big" in str(exc)  # SQLITE_TOOBIG: one value over SQLite's size limit
+    return isinstance(exc, _UNIT_FAULTS)
 
 
 def _now() -> str:
@@ -84,11 +103,28 @@ class Store:
         return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
     def add_rejection(self, rej: Rejection) -> None:
+        self.add_rejections([rej])
+
+    def add_rejections(self, rejections: list[Rejection]) -> None:
+        """Ledger rows for rejected units, in one transaction (a flood of them stays fast)."""
+        if not rejections:
+            return
+        now = _now()
         with self.db:
-            self.db.execute(
+            self.db.executemany(
                 "INSERT OR IGNORE INTO inputs(unit_key, input, status, reason, seen_at) VALUES (?,?,?,?,?)",
-                (rej.unit_key or rej.input, rej.input, "rejected", rej.reason, _now()),
+                [(r.unit_key or r.input, r.input, "rejected", r.reason, now) for r in rejections],
             )
+
+    def reject_article(self, article_id: str, reason: str) -> None:
+        """Turn a stored article (and the units that duplicated it) into rejections."""
+        with self.db:
+            self.db.execute("DELETE FROM lsh_buckets WHERE article_id = ?", (article_id,))
+            self.db.execute("DELETE FROM article_features WHERE article_id = ?", (article_id,))
+            self.db.execute("UPDATE articles SET copy_of = NULL WHERE copy_of = ?", (article_id,))
+            self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            self.db.execute("UPDATE inputs SET status = 'rejected', reason = ?, article_id = NULL "
+                            "WHERE article_id = ?", (reason, article_id))
 
     def add_duplicate(self, unit_key: str, input_name: str, article_id: str) -> None:
         with self.db:
@@ -113,13 +149,25 @@ class Store:
             "summary_only": doc.summary_only,
             "decoding": doc.decoding,
         }
+        try:
+            self._insert_article(article, extraction, features, lsh_keys, document)
+        except Exception as exc:
+            if _unit_fault(exc):
+                raise UnitStoreError(f"could not be stored: {exc}") from exc
+            raise
+
+    def _insert_article(self, article: Article, extraction: Extraction, features: Features,
+                        lsh_keys: list[bytes], document: dict[str, Any]) -> None:
+        doc = article.doc
         with self.db:
-            seq = self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()[0]
+            # seq is allocated inside the INSERT, under the write lock: two writers never read
+            # the same MAX(seq).
             self.db.execute(
                 "INSERT INTO articles(id, seq, input, title, text, outlet, outlet_domain, outlet_evidence, "
                 "url, author, published, published_evidence, document, extraction, added_at, copy_of, "
-                "copy_similarity, language) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (article.id, seq, doc.input, doc.title, doc.text, doc.outlet.name, doc.outlet.domain,
+                "copy_similarity, language) VALUES (?,(SELECT COALESCE(MAX(seq), 0) + 1 FROM articles),"
+                "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (article.id, doc.input, doc.title, doc.text, doc.outlet.name, doc.outlet.domain,
                  doc.outlet.evidence, doc.url, doc.author, article.published, article.published_evidence,
                  json.dumps(document, ensure_ascii=False), json.dumps(asdict(extraction), ensure_ascii=False),
                  _now(), features.copy_of, features.copy_similarity,
@@ -154,6 +202,25 @@ class Store:
                 "SELECT a.id, a.seq, a.title, a.published, a.copy_of, a.story_id, a.language, f.lead_idx, f.lead_val "
                 "FROM articles a JOIN article_features f ON f.article_id = a.id ORDER BY a.seq"):
             yield row, np.frombuffer(row["lead_idx"], dtype=np.int32), np.frombuffer(row["lead_val"], dtype=np.float32)
+
+    def ledger_details(self) -> dict[str, Any]:
+        """The ledger for ``parallax ledger``: counts, and each reason with the units behind it."""
+        counts = dict(self.db.execute("SELECT status, COUNT(*) FROM inputs GROUP BY status").fetchall())
+        groups: dict[str, list[str]] = {}
+        for r in self.db.execute("SELECT input, reason FROM inputs WHERE status != 'article' "
+                                 "ORDER BY status, reason, seen_at, input"):
+            reason = r["reason"] or ""
+            if reason.startswith("same content as "):
+                reason = "duplicate of an article already read"
+            groups.setdefault(reason, []).append(r["input"])
+        return {
+            "inputs_seen": sum(counts.values()),
+            "articles": counts.get("article", 0),
+            "duplicates": counts.get("duplicate", 0),
+            "rejected": counts.get("rejected", 0),
+            "reasons": [{"reason": k, "count": len(v), "units": v}
+                        for k, v in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))],
+        }
 
     def ledger(self) -> dict[str, Any]:
         """Counts of the input ledger and the list of rejections, in input order."""
@@ -201,27 +268,68 @@ class Store:
 
     # --- stories ----------------------------------------------------------------------------
 
-    def save_stories(self, stories: list[Story], alignments: dict[str, StoryAlignment],
-                     reuse: dict[str, dict[str, Any]], removed: list[str] | tuple[str, ...] = ()) -> None:
-        """Insert or update stories (assignments, alignment, reuse); delete merged-away ones."""
+    def save_story_assignments(self, stories: list[Story], removed: list[str] | tuple[str, ...] = ()) -> None:
+        """Commit which article belongs to which story; their analysis is pending (NULL) until
+        :meth:`save_story_result`, so a run killed while aligning resumes with the rest."""
         now = _now()
         with self.db:
             self.db.executemany("DELETE FROM stories WHERE id = ?", [(s,) for s in removed])
             self.db.executemany(
                 "INSERT INTO stories(id, title, independent_origins, alignment, reuse, updated_at) "
-                "VALUES (?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title=excluded.title, "
-                "independent_origins=excluded.independent_origins, alignment=excluded.alignment, "
-                "reuse=excluded.reuse, updated_at=excluded.updated_at",
-                [(s.id, s.title, s.independent_origins,
-                  json.dumps(asdict(alignments[s.id]), ensure_ascii=False) if s.id in alignments else None,
-                  json.dumps(reuse.get(s.id), ensure_ascii=False), now) for s in stories],
+                "VALUES (?,?,?,NULL,NULL,?) ON CONFLICT(id) DO UPDATE SET title=excluded.title, "
+                "independent_origins=excluded.independent_origins, alignment=NULL, reuse=NULL, "
+                "updated_at=excluded.updated_at",
+                [(s.id, s.title, s.independent_origins, now) for s in stories],
             )
-            self.db.executemany(
-                "UPDATE articles SET story_id = ? WHERE id = ?",
-                [(s.id, a) for s in stories for a in s.articles],
-            )
+            self.db.executemany("UPDATE articles SET story_id = ? WHERE id = ?",
+                                [(s.id, a) for s in stories for a in s.articles])
+
+    def pending_stories(self) -> list[tuple[str, list[str]]]:
+        """Stories whose analysis is not saved yet: (id, article ids in corpus order)."""
+        out: dict[str, list[str]] = {}
+        for r in self.db.execute("SELECT s.id, a.id AS article FROM stories s JOIN articles a ON a.story_id = s.id "
+                                 "WHERE s.alignment IS NULL ORDER BY a.seq"):
+            out.setdefault(r["id"], []).append(r["article"])
+        return sorted(out.items(), key=lambda kv: kv[0])
+
+    def save_story_result(self, story_id: str, independent_origins: int, alignment: StoryAlignment,
+                          reuse: dict[str, Any]) -> None:
+        """Save one story's alignment and reuse (one transaction per story)."""
+        with self.db:
+            self.db.execute(
+                "UPDATE stories SET independent_origins = ?, alignment = ?, reuse = ?, updated_at = ? WHERE id = ?",
+                (independent_origins, json.dumps(asdict(alignment), ensure_ascii=False),
+                 json.dumps(reuse, ensure_ascii=False), _now(), story_id))
 
     def stories(self) -> list[sqlite3.Row]:
         return list(self.db.execute(
             "SELECT s.*, MIN(a.seq) AS first_seq FROM stories s JOIN articles a ON a.story_id = s.id "
             "GROUP BY s.id ORDER BY first_seq"))
+
+
+@contextmanager
+def run_lock(db_path: str | Path, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the database's run lock (``DB.lock``) so that two runs writing one database take
+    turns: the second waits (``waiting`` is told once why) until the first ends. Readers take
+    no lock. The lock is released by the kernel when the holder dies, even by ``kill -9``."""
+    path = Path(f"{db_path}.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            if waiting:
+                waiting(f"another run (pid {holder or '?'}) is writing {db_path}; waiting for it to finish")
+            while True:  # poll, so that Ctrl-C stays responsive while waiting
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    time.sleep(0.2)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock

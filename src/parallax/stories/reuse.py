@@ -67,14 +67,22 @@ def shingles(tok: Tokens, n: int = SHINGLE) -> np.ndarray:
     return h
 
 
+# Shingles hashed at once by minhash: 65,536 × 128 permutations × 8 bytes = 64 MB.
+_MINHASH_BLOCK = 65_536
+
+
 def minhash(shingle_hashes: np.ndarray) -> np.ndarray:
     """MinHash signature (NUM_PERM uint32) of a set of shingle hashes."""
     if len(shingle_hashes) == 0:
         return np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
     x = (np.unique(shingle_hashes) % _MERSENNE)[:, None]
-    with np.errstate(over="ignore"):
-        perm = (x * _A[None, :] + _B[None, :]) % _MERSENNE
-    return (perm.min(axis=0) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    best = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
+    # By blocks of shingles: one (shingles × NUM_PERM) matrix of a 10 MB text is over 1 GB.
+    for lo in range(0, len(x), _MINHASH_BLOCK):
+        with np.errstate(over="ignore"):
+            perm = (x[lo:lo + _MINHASH_BLOCK] * _A[None, :] + _B[None, :]) % _MERSENNE
+        np.minimum(best, perm.min(axis=0), out=best)
+    return (best & np.uint64(0xFFFFFFFF)).astype(np.uint32)
 
 
 def jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> float:
