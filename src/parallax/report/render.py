@@ -110,6 +110,25 @@ def story_json(row: Any, article_ids: list[str]) -> dict[str, Any]:
     }
 
 
+def add_story_reuse(by_id: Mapping[str, dict[str, Any]], reuse: Mapping[str, Any]) -> None:
+    """Add a story's shared passages (listed on both sides) and copies to the articles in ``by_id``.
+
+    ``reuse`` is the story's stored reuse record; articles not in ``by_id`` are skipped.
+    """
+    for p in reuse.get("passages", []):
+        if p["article"] in by_id:
+            by_id[p["article"]]["reuse"].append(
+                {"source": p["source"], "start": p["start"], "end": p["end"],
+                 "source_start": p["source_start"], "source_end": p["source_end"], "words": p["words"]})
+        if p["source"] in by_id:
+            by_id[p["source"]]["reuse"].append(
+                {"source": p["article"], "start": p["source_start"], "end": p["source_end"],
+                 "source_start": p["start"], "source_end": p["end"], "words": p["words"]})
+    for copy, origin in reuse.get("copies", {}).items():
+        if copy in by_id:
+            by_id[copy]["copy_of"] = origin
+
+
 def build_report(ledger: Mapping[str, Any], article_rows: Iterable[Any],
                  story_rows: Iterable[Any]) -> dict[str, Any]:
     """The whole report dict for the given ledger, articles and stories."""
@@ -122,17 +141,7 @@ def build_report(ledger: Mapping[str, Any], article_rows: Iterable[Any],
     for r in story_rows:
         stories.append(story_json(r, by_story.get(r["id"], [])))
         reuse = json.loads(r["reuse"]) if r["reuse"] else {}
-        for p in reuse.get("passages", []):  # a shared passage is listed on both sides
-            if p["article"] in by_id and p["source"] in by_id:
-                by_id[p["article"]]["reuse"].append(
-                    {"source": p["source"], "start": p["start"], "end": p["end"],
-                     "source_start": p["source_start"], "source_end": p["source_end"], "words": p["words"]})
-                by_id[p["source"]]["reuse"].append(
-                    {"source": p["article"], "start": p["source_start"], "end": p["source_end"],
-                     "source_start": p["start"], "source_end": p["end"], "words": p["words"]})
-        for copy, origin in reuse.get("copies", {}).items():
-            if copy in by_id:
-                by_id[copy]["copy_of"] = origin
+        add_story_reuse(by_id, reuse)
         stories[-1]["origins"] = reuse.get("origins", [[a] for a in stories[-1]["articles"]])
     for a in articles:
         a["reuse"].sort(key=lambda x: (x["start"], str(x["source"])))

@@ -21,6 +21,20 @@ import numpy as np
 from parallax.types import Article, Extraction, Features, Rejection, Signals, Story, StoryAlignment
 
 
+# The stories list's figures of one story (see migration 004): its articles, outlets, dates,
+# claims by status and disputes. The migration fills the table once with the same query.
+_STORY_STATS = """
+INSERT OR REPLACE INTO story_stats
+SELECT s.id, COUNT(a.id), COUNT(DISTINCT a.outlet), MIN(a.published), MAX(a.published),
+       (SELECT COUNT(*) FROM claims c WHERE c.story_id = s.id),
+       (SELECT COUNT(*) FROM claims c WHERE c.story_id = s.id AND c.status = 'corroborated'),
+       (SELECT COUNT(*) FROM claims c WHERE c.story_id = s.id AND c.status = 'single-source'),
+       (SELECT COUNT(*) FROM claims c WHERE c.story_id = s.id AND c.status = 'disputed'),
+       COALESCE(json_array_length(s.alignment, '$.disputes'), 0), MIN(a.seq)
+FROM stories s JOIN articles a ON a.story_id = s.id WHERE s.id = ? GROUP BY s.id
+"""
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -214,8 +228,25 @@ class Store:
                 "UPDATE articles SET story_id = ? WHERE id = ?",
                 [(s.id, a) for s in stories for a in s.articles],
             )
+            self.db.executemany("DELETE FROM story_stats WHERE story_id = ?", [(s,) for s in removed])
+            self.db.executemany(_STORY_STATS, [(s.id,) for s in stories])
 
     def stories(self) -> list[sqlite3.Row]:
         return list(self.db.execute(
             "SELECT s.*, MIN(a.seq) AS first_seq FROM stories s JOIN articles a ON a.story_id = s.id "
             "GROUP BY s.id ORDER BY first_seq"))
+
+
+def ensure_current(path: str | Path) -> int:
+    """Apply pending migrations to the database at ``path`` (only if any); return its version.
+
+    Readers open databases read-only and never migrate; a reader of a database written by an
+    older version calls this once first (it writes only the schema and its derived tables).
+    """
+    with sqlite3.connect(path, timeout=30) as probe:
+        version = int(probe.execute("PRAGMA user_version").fetchone()[0])
+    probe.close()
+    if version >= max(n for n, _ in _migrations()):
+        return version
+    with Store(path) as store:
+        return store.migrate()
