@@ -44,8 +44,13 @@ def paging(page: int, per_page: int, total: int) -> dict[str, int]:
 
 
 def label(row: Any) -> str:
-    """How an article is named on a page: its outlet, else its input."""
-    return str(row["outlet"] or row["input"])
+    """How an article is named on a page: its outlet, else the start of its headline, else its input."""
+    if row["outlet"]:
+        return str(row["outlet"])
+    words = (row["title"] or "").split()
+    if words:
+        return "“" + " ".join(words[:5]) + ("…”" if len(words) > 5 else "”")
+    return str(row["input"])
 
 
 def light_article(r: sqlite3.Row) -> dict[str, Any]:
@@ -199,7 +204,7 @@ def outlet_page(db: sqlite3.Connection, name: str | None, page: int) -> tuple[di
     if total == 0:
         raise NotFound(f"no articles from outlet {name!r}" if name else "no articles of unknown outlet")
     profile_rows, _ = browse.outlet_articles(db, name, limit=PROFILE_ARTICLES)
-    basis = [light_article(r) for r in profile_rows]
+    basis = [{**light_article(r), "reuse": []} for r in profile_rows]
     stories = []
     for s in browse.stories_by_ids(db, sorted({a["story"] for a in basis if a["story"]})):
         al = json.loads(s["alignment"]) if s["alignment"] else {}
@@ -207,7 +212,7 @@ def outlet_page(db: sqlite3.Connection, name: str | None, page: int) -> tuple[di
                                    for c in al.get("claims", [])]})
         add_story_reuse({a["id"]: a for a in basis}, json.loads(s["reuse"]) if s["reuse"] else {})
     profile_input = [{"id": a["id"], "outlet": {"name": name}, "copy_of": a["copy_of"],
-                      "reuse": a.get("reuse", []), "cited_sources": a["cited_sources"],
+                      "reuse": a["reuse"], "cited_sources": a["cited_sources"],
                       "signals": {k: ({"score": v, "details": {"direction": a["slant_direction"]}} if k == "slant"
                                       else {"score": v}) for k, v in a["signals"].items() if v is not None}}
                      for a in basis]
