@@ -31,13 +31,13 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _shot(chrome: Any, folder: Path, name: str, element: Any = None) -> Path:
     """A screenshot of the whole page (or one element) as ``name.png``; checks it is a real PNG."""
     path = folder / f"{name}.png"
+    height = chrome.execute_script("return document.documentElement.scrollHeight")
+    chrome.set_window_size(1400, min(max(height, 800), 3000))  # an element outside the window is cut
     if element is not None:
         element.screenshot(str(path))
     else:
-        height = chrome.execute_script("return document.documentElement.scrollHeight")
-        chrome.set_window_size(1400, min(max(height, 800), 3000))
         chrome.save_screenshot(str(path))
-        chrome.set_window_size(1400, 1000)
+    chrome.set_window_size(1400, 1000)
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000, f"{name}: no real screenshot"
     return path

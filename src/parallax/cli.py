@@ -167,7 +167,8 @@ def check(claim: str, db_path: Path, as_json: bool) -> None:
 
 @main.command()
 @click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False),
-              default=Path("parallax-out/parallax.db"), show_default=True, help="database written by `parallax analyze`")
+              default=Path("parallax-out/parallax.db"), show_default=True,
+              help="database written by `parallax analyze`")
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (and the Host name allowed)")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="port to listen on")
 def serve(db_path: Path, host: str, port: int) -> None:

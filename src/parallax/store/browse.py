@@ -33,7 +33,10 @@ _LIGHT = ("a.id, a.seq, a.title, a.outlet, a.outlet_domain, a.published, a.input
 
 
 def _scores() -> str:
-    return ", ".join(f"json_extract(a.signals, '$.body.{k}.score') AS sig_{k}" for k in SIGNAL_KEYS)
+    """``scores``: a JSON array of the body signals' scores in SIGNAL_KEYS order, then the slant's
+    direction. One json_extract with several paths parses the signals once, not once per path."""
+    paths = ", ".join(f"'$.body.{k}.score'" for k in SIGNAL_KEYS)
+    return f"json_extract(a.signals, {paths}, '$.body.slant.details.direction') AS scores"
 
 
 def corpus_counts(db: sqlite3.Connection) -> dict[str, int]:
@@ -109,7 +112,7 @@ def stories_by_ids(db: sqlite3.Connection, story_ids: list[str]) -> list[sqlite3
 def story_articles(db: sqlite3.Connection, story_id: str) -> list[sqlite3.Row]:
     """A story's articles in corpus order: metadata, signal scores and cited sources, no text."""
     return db.execute(
-        f"SELECT {_LIGHT}, {_scores()}, json_extract(a.signals, '$.body.slant.details.direction') AS direction, "
+        f"SELECT {_LIGHT}, {_scores()}, "
         f"json_extract(a.extraction, '$.cited_sources') AS cited FROM articles a "
         f"WHERE a.story_id = ? ORDER BY a.seq", (story_id,)).fetchall()
 
@@ -148,7 +151,7 @@ def outlet_articles(db: sqlite3.Connection, outlet: str | None, limit: int = 50,
     params: list[Any] = [] if outlet is None else [outlet]
     total = db.execute(f"SELECT COUNT(*) FROM articles a WHERE {cond}", params).fetchone()[0]
     rows = db.execute(
-        f"SELECT {_LIGHT}, {_scores()}, json_extract(a.signals, '$.body.slant.details.direction') AS direction, "
+        f"SELECT {_LIGHT}, {_scores()}, "
         f"json_extract(a.extraction, '$.cited_sources') AS cited FROM articles a WHERE {cond} "
         f"ORDER BY a.seq DESC LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
     return rows, int(total)
@@ -173,12 +176,16 @@ def search_articles(db: sqlite3.Connection, query: str, limit: int = 20,
     bm25 weights: a hit in the headline counts 5 times, in a speaker's name twice, in the body once.
     """
     total = db.execute("SELECT COUNT(*) FROM article_fts WHERE article_fts MATCH ?", (query,)).fetchone()[0]
+    # Rank first, then cut snippets for the page's rows only: in one query SQLite would build
+    # the snippet of every match before sorting (20 ms for a common word in 2,600 articles).
     rows = db.execute(
         f"SELECT a.id, a.title, a.outlet, a.published, a.story_id, a.input, "
         f"snippet(article_fts, 1, '{HIT_START}', '{HIT_END}', '…', 24) AS snippet, "
         f"snippet(article_fts, 2, '{HIT_START}', '{HIT_END}', '…', 8) AS speakers "
         f"FROM article_fts JOIN articles a ON a.seq = article_fts.rowid WHERE article_fts MATCH ? "
-        f"ORDER BY bm25(article_fts, 5.0, 1.0, 2.0) LIMIT ? OFFSET ?", (query, limit, offset)).fetchall()
+        f"AND article_fts.rowid IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ? "
+        f"ORDER BY bm25(article_fts, 5.0, 1.0, 2.0) LIMIT ? OFFSET ?) "
+        f"ORDER BY bm25(article_fts, 5.0, 1.0, 2.0)", (query, query, limit, offset)).fetchall()
     return rows, int(total)
 
 

@@ -20,7 +20,6 @@ import numpy as np
 
 from parallax.types import Article, Extraction, Features, Rejection, Signals, Story, StoryAlignment
 
-
 # The stories list's figures of one story (see migration 004): its articles, outlets, dates,
 # claims by status and disputes. The migration fills the table once with the same query.
 _STORY_STATS = """

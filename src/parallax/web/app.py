@@ -16,12 +16,13 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import jinja2
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -73,6 +74,31 @@ def http_url(value: Any) -> str | None:
     return value.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
+def scorebar(value: Any) -> Markup:
+    """A 0–1 score as a small inline SVG bar and a percentage (numbers only: nothing to escape)."""
+    if value is None:
+        return Markup('<span class="muted">–</span>')
+    v = min(max(float(value), 0.0), 1.0)
+    level = "hi" if v >= 0.66 else "mid" if v >= 0.33 else "lo"
+    return Markup(f'<svg class="sb" viewBox="0 0 60 10" aria-hidden="true"><rect width="60" height="10"/>'
+                  f'<rect class="{level}" width="{60 * v:.1f}" height="10"/></svg> {100 * v:.0f}%')
+
+
+_SILENT_CELL = Markup('<td class="cell st-silent">·</td>')
+_CELL = Markup('<td class="cell st-{}"><a href="/article/{}#p{}" title="{}">{}</a>{}{}</td>')
+_COPIED = Markup('<sup class="copied">copy</sup>')
+_RELAY = Markup('<span class="relay">↻</span>')
+
+
+def matrix_cell(cell: dict[str, Any]) -> Markup:
+    """One claims-matrix cell. The matrix is the biggest part of a story page, so its cells are
+    built here rather than in the template; ``Markup.format`` escapes every value all the same."""
+    if cell["start"] is None:
+        return _SILENT_CELL
+    return _CELL.format(cell["state"], cell["article"], cell["start"], cell["title"], cell["symbol"],
+                        _COPIED if cell["copied"] else "", _RELAY if cell["relayed"] else "")
+
+
 def _env() -> jinja2.Environment:
     loader = jinja2.FunctionLoader(
         lambda name: (resources.files("parallax.web") / "templates" / name).read_text(encoding="utf-8"))
@@ -80,6 +106,8 @@ def _env() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.do"])
     env.filters["pct"] = lambda v: "–" if v is None else f"{100 * float(v):.0f}%"
     env.filters["http_url"] = http_url
+    env.filters["bar"] = scorebar
+    env.filters["cell"] = matrix_cell
     env.filters["qs"] = lambda params: urlencode({k: v for k, v in params.items() if v not in (None, "", False)})
     env.globals["layer_names"] = list(pages.LAYERS)
     return env
@@ -181,7 +209,7 @@ def create_app(db_path: str | Path, hosts: Iterable[str] = ()) -> Starlette:
     def home(request: Request) -> Response:
         return RedirectResponse("/stories", status_code=302)
 
-    routes = [Route("/", home, methods=["GET"])]
+    routes: list[BaseRoute] = [Route("/", home, methods=["GET"])]
     for url, fn in (("/stories", stories), ("/outlets", outlets), ("/outlet", outlet), ("/search", search),
                     ("/check", check)):
         routes += [Route(url, fn, methods=["GET"]), Route(url + ".json", fn, methods=["GET"])]

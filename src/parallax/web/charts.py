@@ -109,7 +109,7 @@ def cites(articles: Sequence[Mapping[str, Any]], top: int = 12) -> dict[str, Any
     for (_, right), n in edges.items():
         weight[right] += n
     rights = [name for name, _ in weight.most_common(top)]
-    lefts = sorted({l for (l, r) in edges if r in rights})
+    lefts = sorted({left for (left, right) in edges if right in rights})
     if not rights:
         return {"nodes_left": [], "nodes_right": [], "edges": [], "height": 0}
     height = max(len(lefts), len(rights)) * 22 + 12

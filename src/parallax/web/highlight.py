@@ -56,7 +56,8 @@ def article_spans(article: Mapping[str, Any], claim_mentions: Iterable[Mapping[s
         if s.get("speaker"):
             add(s["start"], s["end"], "quote", "q", f"in the words of {s['speaker']}")
     for q in article.get("quantities", []):
-        add(q["start"], q["end"], "figure", "fig", f"figure: {q['text']}" + (f" ({q['about']})" if q.get("about") else ""))
+        about = f" ({q['about']})" if q.get("about") else ""
+        add(q["start"], q["end"], "figure", "fig", f"figure: {q['text']}{about}")
     for ev in article["signals"]["opinion_share"]["evidence"]:
         add(ev.get("start"), ev.get("end"), "opinion", "op", f"opinion: {ev['why']}")
     for ev in article["signals"]["loaded_language"]["evidence"]:

@@ -26,10 +26,16 @@ OUTLETS_PER_PAGE = 100
 HITS_PER_PAGE = 20
 # The claims matrix shows this many claims (rows) and articles (columns) per page: wide enough
 # for a big story's main outlets, small enough to stay readable and quick on a laptop.
-MATRIX_CLAIMS = 60
-MATRIX_ARTICLES = 30
+MATRIX_CLAIMS = 40
+MATRIX_ARTICLES = 20
 # The outlet card's distributions read at most this many of its latest articles.
 PROFILE_ARTICLES = 2000
+# How a claims-matrix cell shows an article's relation to a claim.
+CELL_SYMBOLS = {"states": "●", "words": "❝", "contradicts": "✕", "silent": "·"}
+CELL_WORDS = {"states": "states it", "words": "reports it as someone's words", "contradicts": "contradicts it",
+              "silent": "is silent on it"}
+SILENT_CELL = {"state": "silent", "article": None, "start": None, "copied": False, "relayed": None, "n": 0,
+               "symbol": CELL_SYMBOLS["silent"], "title": ""}
 STATUS_ORDER = {"disputed": 0, "corroborated": 1, "single-source": 2}
 
 
@@ -55,11 +61,12 @@ def label(row: Any) -> str:
 
 def light_article(r: sqlite3.Row) -> dict[str, Any]:
     """An article's metadata and signal scores (no text) from a browse row."""
+    scores = json.loads(r["scores"]) if r["scores"] else [None] * (len(SIGNAL_KEYS) + 1)
     return {
         "id": r["id"], "title": r["title"], "outlet": r["outlet"], "published": r["published"],
         "input": r["input"], "url": r["url"], "author": r["author"], "story": r["story_id"],
-        "copy_of": r["copy_of"], "signals": {k: r[f"sig_{k}"] for k in SIGNAL_KEYS},
-        "slant_direction": r["direction"], "cited_sources": json.loads(r["cited"] or "[]"),
+        "copy_of": r["copy_of"], "signals": dict(zip(SIGNAL_KEYS, scores, strict=False)),
+        "slant_direction": scores[len(SIGNAL_KEYS)], "cited_sources": json.loads(r["cited"] or "[]"),
     }
 
 
@@ -127,18 +134,28 @@ def _story_view(story: dict[str, Any], arts: list[dict[str, Any]], cpage: int, a
             by_article[m["article"]].append(m)
         cells = []
         for a in cols:
-            ms = by_article.get(a["id"], [])
+            ms = by_article.get(a["id"])
+            if not ms:  # most cells of a big story: nothing to compute
+                cells.append(SILENT_CELL)
+                continue
             stances = {m["stance"] for m in ms}
             state = ("contradicts" if "disagrees" in stances else "states" if "agrees" in stances
                      else "words" if "discusses" in stances else "silent")
-            cells.append({"state": state, "article": a["id"], "start": min((m["start"] for m in ms), default=None),
-                          "copied": any(m.get("copied") for m in ms), "relayed": relayed.get(a["id"]),
-                          "n": len(ms)})
-        matrix.append({"claim": c, "cells": cells, "dispute": disputed_claims.get(c["id"])})
+            copied = any(m.get("copied") for m in ms)
+            title = f"{labels[a['id']]} {CELL_WORDS[state]}" + (" (copied passage)" if copied else "") + (
+                f", relaying {relayed[a['id']]}" if a["id"] in relayed else "")
+            cells.append({"state": state, "article": a["id"], "start": min(m["start"] for m in ms),
+                          "copied": copied, "relayed": relayed.get(a["id"]), "n": len(ms),
+                          "symbol": CELL_SYMBOLS[state], "title": title})
+        origins = "; ".join(f"{o.get('source') or labels.get(o['articles'][0], o['articles'][0])} ({o.get('kind')})"
+                            for o in c.get("origins", []) if o.get("articles"))
+        matrix.append({"claim": c, "cells": cells, "dispute": disputed_claims.get(c["id"]), "origins": origins})
     first_mention = {(m["article"], c["id"]): m["start"] for c in story["claims"] for m in reversed(c["mentions"])}
     claim_text = {c["id"]: c for c in story["claims"]}
+    relayed_sources = [{"source": o["source"], "claim": c, "articles": o["articles"]} for c in story["claims"]
+                       for o in c.get("origins", []) if o.get("kind") == "speaker" and len(o["articles"]) > 1]
     return {
-        "labels": labels, "matrix": matrix, "columns": cols, "cpaging": cpg, "apaging": apg,
+        "labels": labels, "matrix": matrix, "relayed": relayed_sources, "columns": cols, "cpaging": cpg, "apaging": apg,
         "claim_page": claim_page, "claims_by_id": claim_text, "first_mention": first_mention,
         "chart_corroboration": charts.corroboration(story["claims"]),
         "chart_timeline": charts.timeline(arts),
@@ -158,6 +175,7 @@ def article_page(db: sqlite3.Connection, article_id: str) -> tuple[dict[str, Any
     story: dict[str, Any] | None = None
     mentions: list[dict[str, Any]] = []
     disputes: list[dict[str, Any]] = []
+    omissions: list[dict[str, Any]] = []
     srow = browse.story(db, row["story_id"]) if row["story_id"] else None
     if srow is not None:
         add_story_reuse({art["id"]: art}, json.loads(srow["reuse"]) if srow["reuse"] else {})
@@ -171,16 +189,21 @@ def article_page(db: sqlite3.Connection, article_id: str) -> tuple[dict[str, Any
                                      "stance": m["stance"], "start": m["start"], "end": m["end"],
                                      "copied": m.get("copied", False), "independent_origins": c["independent_origins"]})
         disputes = [d for d in al.get("disputes", []) if any(art["id"] in p["articles"] for p in d["positions"])]
+        left_out = set(al.get("omissions", {}).get(art["id"], []))
+        omissions = [{"claim": c["id"], "text": c["text"], "independent_origins": c["independent_origins"]}
+                     for c in al.get("claims", []) if c["id"] in left_out]
     others = browse.article_labels(db, sorted({r["source"] for r in art["reuse"]} | ({art["copy_of"]} - {None})
                                               | {a for d in disputes for p in d["positions"] for a in p["articles"]}))
     sources = {aid: label(r) for aid, r in others.items()}
-    data = {"article": art, "story": story, "claims": mentions, "disputes": disputes, "labels": sources}
+    data = {"article": art, "story": story, "claims": mentions, "disputes": disputes, "omissions": omissions,
+            "labels": sources}
     spans = article_spans(art, mentions, sources)
     quotes: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for s in art["sentences"]:
         if s.get("speaker"):
             quotes[s["speaker"]].append(s)
-    view = {"paragraphs": layered_paragraphs(art["text"], spans, [s["start"] for s in art["sentences"]]), "layers": LAYERS,
+    view = {"paragraphs": layered_paragraphs(art["text"], spans, [s["start"] for s in art["sentences"]]),
+            "layers": LAYERS,
             "layer_counts": {k: sum(1 for s in spans if s.layer == k) for k in LAYERS},
             "quotes": dict(quotes), "signal_keys": SIGNAL_KEYS,
             "opinion_sentences": sum(1 for s in spans if s.layer == "opinion")}
@@ -208,7 +231,8 @@ def outlet_page(db: sqlite3.Connection, name: str | None, page: int) -> tuple[di
     stories = []
     for s in browse.stories_by_ids(db, sorted({a["story"] for a in basis if a["story"]})):
         al = json.loads(s["alignment"]) if s["alignment"] else {}
-        stories.append({"claims": [{"status": c["status"], "mentions": [{"article": m["article"]} for m in c["mentions"]]}
+        stories.append({"claims": [{"status": c["status"], "mentions": [{"article": m["article"]}
+                                                                         for m in c["mentions"]]}
                                    for c in al.get("claims", [])]})
         add_story_reuse({a["id"]: a for a in basis}, json.loads(s["reuse"]) if s["reuse"] else {})
     profile_input = [{"id": a["id"], "outlet": {"name": name}, "copy_of": a["copy_of"],
