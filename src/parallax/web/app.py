@@ -74,12 +74,21 @@ def http_url(value: Any) -> str | None:
     return value.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
-def scorebar(value: Any) -> Markup:
-    """A 0–1 score as a small inline SVG bar and a percentage (numbers only: nothing to escape)."""
+# Signals where a high score is good news (well sourced, headline backed by the body): their bars
+# turn red when low. For the others (clickbait, opinion, loaded language, hate, slant) high is red.
+GOOD_HIGH = {"sourcing", "headline_support"}
+
+
+def scorebar(value: Any, signal: str = "") -> Markup:
+    """A 0–1 score as a small inline SVG bar and a percentage (numbers only: nothing to escape).
+
+    The bar's colour says how much the score calls for a closer look: blue, orange, red.
+    """
     if value is None:
         return Markup('<span class="muted">–</span>')
     v = min(max(float(value), 0.0), 1.0)
-    level = "hi" if v >= 0.66 else "mid" if v >= 0.33 else "lo"
+    concern = 1.0 - v if signal in GOOD_HIGH else v
+    level = "hi" if concern >= 0.66 else "mid" if concern >= 0.33 else "lo"
     return Markup(f'<svg class="sb" viewBox="0 0 60 10" aria-hidden="true"><rect width="60" height="10"/>'
                   f'<rect class="{level}" width="{60 * v:.1f}" height="10"/></svg> {100 * v:.0f}%')
 
@@ -209,7 +218,10 @@ def create_app(db_path: str | Path, hosts: Iterable[str] = ()) -> Starlette:
     def home(request: Request) -> Response:
         return RedirectResponse("/stories", status_code=302)
 
-    routes: list[BaseRoute] = [Route("/", home, methods=["GET"])]
+    def no_icon(request: Request) -> Response:
+        return Response(status_code=204)  # browsers ask for one; there is none
+
+    routes: list[BaseRoute] = [Route("/", home, methods=["GET"]), Route("/favicon.ico", no_icon, methods=["GET"])]
     for url, fn in (("/stories", stories), ("/outlets", outlets), ("/outlet", outlet), ("/search", search),
                     ("/check", check)):
         routes += [Route(url, fn, methods=["GET"]), Route(url + ".json", fn, methods=["GET"])]
