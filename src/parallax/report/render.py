@@ -16,9 +16,14 @@ from typing import Any
 
 import jinja2
 
+from parallax.report import charts
 from parallax.report.profiles import outlet_profiles
 from parallax.report.schema import SCHEMA_VERSION
 
+# report.html draws each story's claims matrix for at most this many claims and articles: a
+# story of hundreds of articles would make the file unreadable (`parallax serve` pages them all).
+REPORT_MATRIX_CLAIMS = 60
+REPORT_MATRIX_ARTICLES = 30
 SIGNAL_KEYS = ("clickbait", "opinion_share", "loaded_language", "hate", "sourcing", "headline_support", "slant")
 
 
@@ -165,11 +170,40 @@ def _env() -> jinja2.Environment:
 
 
 def render_html(report: Mapping[str, Any]) -> str:
-    """One self-contained HTML page (inline CSS, no scripts) for the report."""
+    """One self-contained HTML page (inline CSS and SVG, no scripts) for the report."""
     articles = {a["id"]: a for a in report["articles"]}
     marked = {aid: marked_text(a) for aid, a in articles.items()}
+    views = {s["id"]: story_view(s, articles) for s in report["stories"]}
     return _env().get_template("report.html.j2").render(
-        report=report, articles=articles, signal_keys=SIGNAL_KEYS, marked=marked)
+        report=report, articles=articles, signal_keys=SIGNAL_KEYS, marked=marked, views=views)
+
+
+def short_label(article: Mapping[str, Any]) -> str:
+    """An article named for a column or a chart: its outlet, else its headline's start, else its input."""
+    outlet = article["outlet"]["name"] if isinstance(article["outlet"], Mapping) else article["outlet"]
+    if outlet:
+        return str(outlet)
+    words = (article["title"] or "").split()
+    if words:
+        return "“" + " ".join(words[:5]) + ("…”" if len(words) > 5 else "”")
+    return str(article["input"])
+
+
+def story_view(story: Mapping[str, Any], articles: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """What report.html draws for a story: its claims matrix (capped) and charts."""
+    arts = [articles[a] for a in story["articles"] if a in articles]
+    labels = {a["id"]: short_label(a) for a in arts}
+    rows = charts.matrix_order(story["claims"])
+    cols = [a["id"] for a in arts[:REPORT_MATRIX_ARTICLES]]
+    flat = [{"id": a["id"], "published": a["published"], "copy_of": a.get("copy_of"), "input": a["input"],
+             "outlet": a["outlet"]["name"]} for a in arts]
+    return {
+        "labels": labels, "columns": cols,
+        "matrix": charts.claims_matrix(rows[:REPORT_MATRIX_CLAIMS], cols, labels, story["disputes"]),
+        "claims_left": max(0, len(rows) - REPORT_MATRIX_CLAIMS), "articles_left": max(0, len(arts) - len(cols)),
+        "corroboration": charts.corroboration(story["claims"]),
+        "timeline": charts.timeline(flat),
+    }
 
 
 def marked_text(article: Mapping[str, Any]) -> dict[str, Any]:

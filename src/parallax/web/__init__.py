@@ -7,6 +7,6 @@ Modules:
 - ``app``: the Starlette application (routes, Host allow-list, security headers, templates).
 - ``pages``: what each page shows, as JSON-ready data plus what only the HTML needs.
 - ``highlight``: an article's text cut into pieces carrying their layers of evidence.
-- ``charts``: geometry of the inline SVG charts (corroboration, signals, timeline, citations).
-- ``templates/``, ``static/``: Jinja2 templates (autoescaped) and the one stylesheet.
+- ``templates/``, ``static/``: Jinja2 templates (autoescaped) and the one stylesheet; the chart
+  macros and their geometry are the report's (``report/charts.py``, ``report/templates/``).
 """

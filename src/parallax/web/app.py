@@ -109,8 +109,9 @@ def matrix_cell(cell: dict[str, Any]) -> Markup:
 
 
 def _env() -> jinja2.Environment:
-    loader = jinja2.FunctionLoader(
-        lambda name: (resources.files("parallax.web") / "templates" / name).read_text(encoding="utf-8"))
+    # The web app's own templates, then the report's (the chart macros both draw with).
+    loader = jinja2.ChoiceLoader([jinja2.PackageLoader("parallax.web", "templates"),
+                                  jinja2.PackageLoader("parallax.report", "templates")])
     env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.do"])
     env.filters["pct"] = lambda v: "–" if v is None else f"{100 * float(v):.0f}%"

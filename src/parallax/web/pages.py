@@ -13,11 +13,12 @@ import math
 import sqlite3
 from collections import defaultdict
 from typing import Any
+from urllib.parse import quote
 
+from parallax.report import charts
 from parallax.report.profiles import outlet_profiles
-from parallax.report.render import SIGNAL_KEYS, add_story_reuse, article_json, story_json
+from parallax.report.render import SIGNAL_KEYS, add_story_reuse, article_json, short_label, story_json
 from parallax.store import browse
-from parallax.web import charts
 from parallax.web.highlight import LAYERS, article_spans, layered_paragraphs
 
 STORIES_PER_PAGE = 50
@@ -30,13 +31,6 @@ MATRIX_CLAIMS = 40
 MATRIX_ARTICLES = 20
 # The outlet card's distributions read at most this many of its latest articles.
 PROFILE_ARTICLES = 2000
-# How a claims-matrix cell shows an article's relation to a claim.
-CELL_SYMBOLS = {"states": "●", "words": "❝", "contradicts": "✕", "silent": "·"}
-CELL_WORDS = {"states": "states it", "words": "reports it as someone's words", "contradicts": "contradicts it",
-              "silent": "is silent on it"}
-SILENT_CELL = {"state": "silent", "article": None, "start": None, "copied": False, "relayed": None, "n": 0,
-               "symbol": CELL_SYMBOLS["silent"], "title": ""}
-STATUS_ORDER = {"disputed": 0, "corroborated": 1, "single-source": 2}
 
 
 class NotFound(Exception):
@@ -51,12 +45,7 @@ def paging(page: int, per_page: int, total: int) -> dict[str, int]:
 
 def label(row: Any) -> str:
     """How an article is named on a page: its outlet, else the start of its headline, else its input."""
-    if row["outlet"]:
-        return str(row["outlet"])
-    words = (row["title"] or "").split()
-    if words:
-        return "“" + " ".join(words[:5]) + ("…”" if len(words) > 5 else "”")
-    return str(row["input"])
+    return short_label(row)
 
 
 def light_article(r: sqlite3.Row) -> dict[str, Any]:
@@ -117,39 +106,13 @@ def story_page(db: sqlite3.Connection, story_id: str, cpage: int = 1,
 
 def _story_view(story: dict[str, Any], arts: list[dict[str, Any]], cpage: int, apage: int) -> dict[str, Any]:
     labels = {a["id"]: label(a) for a in arts}
-    claims = sorted(story["claims"], key=lambda c: (STATUS_ORDER.get(c["status"], 3), -c["independent_origins"],
-                                                     -len(c["mentions"]), c["id"]))
+    claims = charts.matrix_order(story["claims"])
     claim_page = {c["id"]: 1 + i // MATRIX_CLAIMS for i, c in enumerate(claims)}
     cpg = paging(cpage, MATRIX_CLAIMS, len(claims))
     apg = paging(apage, MATRIX_ARTICLES, len(arts))
     rows = claims[(cpg["page"] - 1) * MATRIX_CLAIMS: cpg["page"] * MATRIX_CLAIMS]
     cols = arts[(apg["page"] - 1) * MATRIX_ARTICLES: apg["page"] * MATRIX_ARTICLES]
-    disputed_claims = {p["claim"]: d["about"] for d in story["disputes"] for p in d["positions"]}
-    matrix = []
-    for c in rows:
-        relayed = {a: o["source"] for o in c.get("origins", []) if o.get("kind") == "speaker" and len(o["articles"]) > 1
-                   for a in o["articles"]}
-        by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for m in c["mentions"]:
-            by_article[m["article"]].append(m)
-        cells = []
-        for a in cols:
-            ms = by_article.get(a["id"])
-            if not ms:  # most cells of a big story: nothing to compute
-                cells.append(SILENT_CELL)
-                continue
-            stances = {m["stance"] for m in ms}
-            state = ("contradicts" if "disagrees" in stances else "states" if "agrees" in stances
-                     else "words" if "discusses" in stances else "silent")
-            copied = any(m.get("copied") for m in ms)
-            title = f"{labels[a['id']]} {CELL_WORDS[state]}" + (" (copied passage)" if copied else "") + (
-                f", relaying {relayed[a['id']]}" if a["id"] in relayed else "")
-            cells.append({"state": state, "article": a["id"], "start": min(m["start"] for m in ms),
-                          "copied": copied, "relayed": relayed.get(a["id"]), "n": len(ms),
-                          "symbol": CELL_SYMBOLS[state], "title": title})
-        origins = "; ".join(f"{o.get('source') or labels.get(o['articles'][0], o['articles'][0])} ({o.get('kind')})"
-                            for o in c.get("origins", []) if o.get("articles"))
-        matrix.append({"claim": c, "cells": cells, "dispute": disputed_claims.get(c["id"]), "origins": origins})
+    matrix = charts.claims_matrix(rows, [a["id"] for a in cols], labels, story["disputes"])
     first_mention = {(m["article"], c["id"]): m["start"] for c in story["claims"] for m in reversed(c["mentions"])}
     claim_text = {c["id"]: c for c in story["claims"]}
     relayed_sources = [{"source": o["source"], "claim": c, "articles": o["articles"]} for c in story["claims"]
@@ -157,8 +120,9 @@ def _story_view(story: dict[str, Any], arts: list[dict[str, Any]], cpage: int, a
     return {
         "labels": labels, "matrix": matrix, "relayed": relayed_sources, "columns": cols, "cpaging": cpg, "apaging": apg,
         "claim_page": claim_page, "claims_by_id": claim_text, "first_mention": first_mention,
-        "chart_corroboration": charts.corroboration(story["claims"]),
-        "chart_timeline": charts.timeline(arts),
+        "chart_corroboration": charts.corroboration(
+            story["claims"], href=lambda cid: f"/story/{quote(story['id'])}?cpage={claim_page[cid]}#claim-{cid}"),
+        "chart_timeline": charts.timeline(arts, href=lambda aid: f"/article/{aid}"),
         "chart_cites": charts.cites(arts),
         "signal_keys": SIGNAL_KEYS,
     }

@@ -7,11 +7,11 @@ that the template escapes. Sizes are in CSS pixels of the SVG's own coordinate s
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from statistics import median
 from typing import Any
 
-from parallax.report.render import SIGNAL_KEYS
+from parallax.report.profiles import SIGNALS as SIGNAL_KEYS
 
 BAR_W = 260  # the longest bar; the rest scale to it
 ROW_H = 18
@@ -22,15 +22,24 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
-def corroboration(claims: Sequence[Mapping[str, Any]], limit: int = 25) -> dict[str, Any]:
+def _anchor(ident: str) -> str:
+    return f"#{ident}"
+
+
+def corroboration(claims: Sequence[Mapping[str, Any]], limit: int = 25,
+                  href: Callable[[str], str] = _anchor) -> dict[str, Any]:
     """Claims with most independent origins first: a dark bar for origins, a light one for the
-    outlets that carry the claim (the gap is repetition: copies, one source relayed)."""
+    outlets that carry the claim (the gap is repetition: copies, one source relayed).
+
+    ``href(claim_id)`` is where a bar links (default: the anchor ``#claim_id`` of report.html).
+    """
     ranked = sorted(claims, key=lambda c: (-c["independent_origins"], -c["outlets"], c["id"]))[:limit]
     top = max([max(c["independent_origins"], c["outlets"]) for c in ranked] or [1]) or 1
     rows = []
     for i, c in enumerate(ranked):
         rows.append({
             "y": i * ROW_H, "label": _clip(c["text"], 70), "claim": c["id"], "status": c["status"],
+            "href": href(c["id"]),
             "origins": c["independent_origins"], "outlets": c["outlets"],
             "w_origins": max(2, round(BAR_W * c["independent_origins"] / top)),
             "w_outlets": max(2, round(BAR_W * max(c["outlets"], c["independent_origins"]) / top)),
@@ -52,8 +61,13 @@ def signal_strips(articles: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return {"rows": rows, "height": len(rows) * 26 + 24, "bar_w": BAR_W}
 
 
-def timeline(articles: Sequence[Mapping[str, Any]], width: int = 640) -> dict[str, Any]:
-    """Articles as dots on a day axis, stacked per day; copies hollow. Undated ones are counted."""
+def timeline(articles: Sequence[Mapping[str, Any]], width: int = 640,
+             href: Callable[[str], str] = _anchor) -> dict[str, Any]:
+    """Articles as dots on a day axis, stacked per day; copies hollow. Undated ones are counted.
+
+    Articles carry ``id``, ``published``, ``copy_of`` and ``outlet`` or ``input`` (a label);
+    ``href(article_id)`` is where a dot links.
+    """
     dated = [a for a in articles if a.get("published")]
     days = sorted({str(a["published"])[:10] for a in dated})
     if not days:
@@ -78,8 +92,8 @@ def timeline(articles: Sequence[Mapping[str, Any]], width: int = 640) -> dict[st
     for a in dated:
         day = str(a["published"])[:10]
         stack[day] += 1
-        dots.append({"x": x(day), "level": stack[day], "day": day, "id": a["id"], "copy": bool(a.get("copy_of")),
-                     "label": a.get("outlet") or a.get("input") or a["id"]})
+        dots.append({"x": x(day), "level": stack[day], "day": day, "href": href(a["id"]),
+                     "copy": bool(a.get("copy_of")), "label": a.get("outlet") or a.get("input") or a["id"]})
     top = max(stack.values())
     height = 36 + top * 14
     for d in dots:
@@ -129,3 +143,55 @@ def cites(articles: Sequence[Mapping[str, Any]], top: int = 12) -> dict[str, Any
         "nodes_right": [{"y": ry[n], "label": _clip(n, 30), "kind": kinds[n], "n": weight[n]} for n in rights],
         "edges": lines, "height": round(height),
     }
+
+
+# How a claims-matrix cell shows an article's relation to a claim.
+CELL_SYMBOLS = {"states": "●", "words": "❝", "contradicts": "✕", "silent": "·"}
+CELL_WORDS = {"states": "states it", "words": "reports it as someone's words", "contradicts": "contradicts it",
+              "silent": "is silent on it"}
+SILENT_CELL = {"state": "silent", "article": None, "start": None, "copied": False, "relayed": None, "n": 0,
+               "symbol": CELL_SYMBOLS["silent"], "title": ""}
+STATUS_ORDER = {"disputed": 0, "corroborated": 1, "single-source": 2}
+
+
+def matrix_order(claims: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Rows of the claims matrix: disputed claims first, then by independent origins and mentions."""
+    return sorted(claims, key=lambda c: (STATUS_ORDER.get(c["status"], 3), -c["independent_origins"],
+                                         -len(c["mentions"]), c["id"]))
+
+
+def claims_matrix(claims: Sequence[Mapping[str, Any]], columns: Sequence[str], labels: Mapping[str, str],
+                  disputes: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Who says what: one row per claim, one cell per article of ``columns`` (ids).
+
+    A cell's ``state``: ``contradicts`` (a mention disagrees), else ``states`` (in the article's
+    own voice), else ``words`` (attributed to someone), else ``silent``; ``copied`` when a mention
+    sits in a copied passage; ``relayed`` names the source when several articles relay the
+    same named speaker; ``start`` is the first mention's offset (the link target).
+    """
+    disputed = {p["claim"]: d["about"] for d in disputes for p in d["positions"]}
+    out = []
+    for c in claims:
+        relayed = {a: o["source"] for o in c.get("origins", []) if o.get("kind") == "speaker" and len(o["articles"]) > 1
+                   for a in o["articles"]}
+        by_article: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+        for m in c["mentions"]:
+            by_article[m["article"]].append(m)
+        cells: list[dict[str, Any]] = []
+        for aid in columns:
+            ms = by_article.get(aid)
+            if not ms:  # most cells of a big story: nothing to compute
+                cells.append(SILENT_CELL)
+                continue
+            stances = {m["stance"] for m in ms}
+            state = ("contradicts" if "disagrees" in stances else "states" if "agrees" in stances
+                     else "words" if "discusses" in stances else "silent")
+            copied = any(m.get("copied") for m in ms)
+            title = f"{labels[aid]} {CELL_WORDS[state]}" + (" (copied passage)" if copied else "") + (
+                f", relaying {relayed[aid]}" if aid in relayed else "")
+            cells.append({"state": state, "article": aid, "start": min(m["start"] for m in ms), "copied": copied,
+                          "relayed": relayed.get(aid), "n": len(ms), "symbol": CELL_SYMBOLS[state], "title": title})
+        origins = "; ".join(f"{o.get('source') or labels.get(o['articles'][0], o['articles'][0])} ({o.get('kind')})"
+                            for o in c.get("origins", []) if o.get("articles"))
+        out.append({"claim": c, "cells": cells, "dispute": disputed.get(c["id"]), "origins": origins})
+    return out
