@@ -14,7 +14,8 @@ from typing import Any
 
 from parallax.report.render import SIGNAL_KEYS
 
-# Sort orders of the stories list. Undated stories go last whatever the direction.
+# Sort orders of the stories list. Undated stories go last whatever the direction. Each has an
+# index of the same terms in migration 004: change both together.
 STORY_SORTS = {
     "newest": "st.last_published IS NULL, st.last_published DESC, st.first_seq DESC",
     "oldest": "st.first_published IS NULL, st.first_published ASC, st.first_seq",

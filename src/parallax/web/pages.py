@@ -29,8 +29,9 @@ HITS_PER_PAGE = 20
 # for a big story's main outlets, small enough to stay readable and quick on a laptop.
 MATRIX_CLAIMS = 40
 MATRIX_ARTICLES = 20
-# The outlet card's distributions read at most this many of its latest articles.
-PROFILE_ARTICLES = 2000
+# The outlet card's distributions read at most this many of its latest articles (and their
+# stories' alignments): enough for stable medians, quick enough for a page.
+PROFILE_ARTICLES = 500
 
 
 class NotFound(Exception):

@@ -89,11 +89,13 @@ CREATE TABLE story_stats (
     disputes        INTEGER NOT NULL,
     first_seq       INTEGER NOT NULL
 );
-CREATE INDEX story_stats_articles ON story_stats(article_count);
-CREATE INDEX story_stats_last ON story_stats(last_published);
-CREATE INDEX story_stats_first ON story_stats(first_published);
-CREATE INDEX story_stats_disputes ON story_stats(disputes);
-CREATE INDEX story_stats_corroborated ON story_stats(corroborated);
+-- One index per sort of the stories list, matching its ORDER BY (parallax.store.browse.STORY_SORTS)
+-- term for term, so a page is read in index order instead of sorting every story.
+CREATE INDEX story_stats_newest ON story_stats(last_published IS NULL, last_published DESC, first_seq DESC);
+CREATE INDEX story_stats_oldest ON story_stats(first_published IS NULL, first_published, first_seq);
+CREATE INDEX story_stats_articles ON story_stats(article_count DESC, first_seq);
+CREATE INDEX story_stats_disputes ON story_stats(disputes DESC, article_count DESC, first_seq);
+CREATE INDEX story_stats_corroborated ON story_stats(corroborated DESC, article_count DESC, first_seq);
 CREATE INDEX story_stats_seq ON story_stats(first_seq);
 
 -- Covering indexes: a story's outlets and dates, and an outlet's stories, without reading text.
