@@ -173,16 +173,15 @@ def check(claim: str, db_path: Path, as_json: bool) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="port to listen on")
 def serve(db_path: Path, host: str, port: int) -> None:
     """Browse a database in a local, read-only web app: stories, claims matrix, articles, search."""
-    import uvicorn
+    from parallax.web.app import serve as run
 
-    from parallax.web.app import create_app
-
-    try:
-        app = create_app(db_path, hosts=[host])
-    except (FileNotFoundError, OSError) as exc:
-        _fail(str(exc))
+    if not db_path.is_file():
+        _fail(f"no database at {db_path} (run `parallax analyze` first)")
     click.echo(f"Parallax: serving {db_path} at http://{host}:{port}/ (read-only; Ctrl+C stops)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    try:
+        run(db_path, host, port)
+    except OSError as exc:  # port in use, database unreadable
+        _fail(str(exc), 1)
 
 
 def _map_csv(file: Path, out_path: Path | None, needed: list[str], added: list[str], fn: Any) -> None:

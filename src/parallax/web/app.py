@@ -233,3 +233,18 @@ def create_app(db_path: str | Path, hosts: Iterable[str] = ()) -> Starlette:
     app = Starlette(routes=routes, middleware=middleware)
     app.state.db_path = path
     return app
+
+
+def serve(db_path: str | Path, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the app with uvicorn until interrupted (what ``parallax serve`` does)."""
+    import gc
+
+    import uvicorn
+
+    app = create_app(db_path, hosts=[host])
+    # Everything loaded so far (modules, templates) lives as long as the server: moved out of the
+    # collector's sight, a full collection walks only the objects of requests. In bench/serve.py
+    # the largest story page (it parses ~350 KB of JSON) went from 266 to 116 ms at p99.
+    gc.collect()
+    gc.freeze()
+    uvicorn.run(app, host=host, port=port, log_level="warning")
