@@ -131,6 +131,7 @@ def main() -> int:
     args = ap.parse_args()
     if not args.db.exists():
         build_db(args.db)
+    load_before = os.getloadavg()[0]
     port = free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}
     proc = subprocess.Popen([sys.executable, "-m", "parallax.cli", "serve", "--db", str(args.db), "--host", HOST,
@@ -168,7 +169,9 @@ def main() -> int:
     result = {
         "corpus": {k: corpus[k] for k in ("articles", "stories", "outlets")},
         "requests_per_page": args.requests, "p99_floor_ms": P99_FLOOR_MS, "floor_applies_to": "1 client",
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    # the 1-minute load average before and after: other work on the machine shows in the tails
+                    "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)]},
         "runs": {f"{c} client{'s' if c > 1 else ''}": rows for c, rows in runs.items()}, "passed": not failed,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
