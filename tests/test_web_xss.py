@@ -192,3 +192,30 @@ def _text(chrome: Any, url: str) -> str:
 
     with urllib.request.urlopen(url, timeout=30) as resp:  # loopback only: the test server
         return str(resp.read().decode("utf-8"))
+
+
+REPORT_SCAN = """
+const els = Array.from(document.querySelectorAll('*'));
+return {
+  tags: Array.from(new Set(els.map(e => e.localName))),
+  handlers: els.flatMap(e => Array.from(e.attributes).filter(a => a.name.toLowerCase().startsWith('on'))
+                                .map(a => e.localName + '@' + a.name)),
+  styled: els.filter(e => e.hasAttribute('style') && !(e.localName === 'span' && e.className === 'bar')).length,
+  links: Array.from(document.querySelectorAll('a[href]')).map(a => [a.getAttribute('href'), a.getAttribute('rel')]),
+  ran: window.__xss !== undefined,
+  titles: Array.from(document.querySelectorAll('article.card > h3')).map(h => h.textContent),
+};
+"""
+
+
+def test_report_html_holds_no_payload_as_markup(chrome: Any, hostile_db: tuple[Path, list[dict[str, Any]]]) -> None:
+    db_path, records = hostile_db
+    report = db_path.parent / "report.html"
+    chrome.get(report.resolve().as_uri())
+    found = chrome.execute_script(REPORT_SCAN)
+    assert not found["ran"] and not found["handlers"] and found["styled"] == 0
+    allowed = ALLOWED_TAGS | {"style", "article", "header", "strong"}  # what report.html.j2 makes
+    assert set(found["tags"]) <= allowed, set(found["tags"]) - allowed
+    for href, rel in found["links"]:
+        assert href.startswith("#") or (href.startswith(("http://", "https://")) and "noopener" in (rel or "")), href
+    assert sorted(found["titles"]) == sorted(r["title"] for r in records)  # shown as typed
