@@ -93,6 +93,9 @@ def test_click_through_stories_story_article_outlet(chrome: Any, site: str, shot
     for css in ("cl", "q", "fig", "ld", "op"):
         assert body.find_elements(By.CSS_SELECTOR, f"span.{css}"), f"no {css} highlight"
     _shot(chrome, shots, "article")
+    verdict = chrome.find_element(By.CSS_SELECTOR, "section.verdict")
+    assert "Mostly opinion" in verdict.text  # the far-right blog post: opinion under a news headline
+    _shot(chrome, shots, "article-verdict", verdict)
     _shot(chrome, shots, "article-text", chrome.find_element(By.ID, "text"))
     _no_console_errors(chrome)
 
