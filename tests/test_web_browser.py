@@ -94,7 +94,7 @@ def test_click_through_stories_story_article_outlet(chrome: Any, site: str, shot
         assert body.find_elements(By.CSS_SELECTOR, f"span.{css}"), f"no {css} highlight"
     _shot(chrome, shots, "article")
     verdict = chrome.find_element(By.CSS_SELECTOR, "section.verdict")
-    assert "Mostly opinion" in verdict.text  # the far-right blog post: opinion under a news headline
+    assert "Mostly opinion" in verdict.text  # the far-right blog post is mostly its author's opinion
     _shot(chrome, shots, "article-verdict", verdict)
     _shot(chrome, shots, "article-text", chrome.find_element(By.ID, "text"))
     _no_console_errors(chrome)
