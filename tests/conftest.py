@@ -32,7 +32,7 @@ def raqqa_dir() -> Path:
     return RAQQA
 
 
-def require(path: Path, what: str) -> Path:
+def require(path: Path, what: str, variable: str = "PARALLAX_DATA") -> Path:
     """``path`` if it exists; else skip the test, saying where to put it (fail under ``CI=true``).
 
     A bare clone has no ``../shared``: its unit tests still run, and the tests that need the
@@ -40,8 +40,8 @@ def require(path: Path, what: str) -> Path:
     """
     if path.exists():
         return path
-    msg = (f"{what} not found at {path}: put the data sets there or set PARALLAX_DATA to the folder "
-           "that holds them (see README, Development)")
+    msg = (f"{what} not found at {path}: put it there or set {variable} to the folder that holds it "
+           "(see README, Development)")
     if os.environ.get("CI") == "true":
         pytest.fail(msg)
     pytest.skip(msg)

@@ -68,3 +68,24 @@ def test_according_to_takes_the_source_after_it() -> None:
     sents = split_sentences(text)
     atts = attribute(text, sents, [Entity(0, 8, "Fighters", "PERSON")])
     assert [(a.speaker, a.anonymous) for a in atts] == [("residents", True)]
+
+
+def test_full_names_do_not_depend_on_the_hash_seed() -> None:
+    """An ambiguous surname goes to the person named first, whatever the set order."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from parallax.extract.attribution import _full_names\n"
+        "from parallax.types import Entity\n"
+        "ents = [Entity(0, 11, 'James Foley', 'PERSON'), Entity(40, 51, 'Diane Foley', 'PERSON'),"
+        " Entity(80, 85, 'Foley', 'PERSON')]\n"
+        "print(_full_names(ents)['Foley'])\n"
+    )
+    seen = set()
+    for seed in ("0", "1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        seen.add(out.stdout.strip())
+    assert seen == {"James Foley"}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from importlib.resources import files
 
 import numpy as np
@@ -110,16 +109,6 @@ def test_non_ascii_offsets_are_str_indices() -> None:
     text = "Caf\u00e9 \u2014 \U0001f600 the corrupt elites and their rigged witch hunt."
     for sp in find_loaded_spans(text):
         assert text[sp.start : sp.end] == sp.text
-
-
-def test_speed_is_reasonable() -> None:
-    text = (ARTICLE + NEUTRAL + " " + LOADED + "\n") * 12  # ~650 words
-    find_loaded_spans(text)  # warm the lexicon cache
-    t0 = time.perf_counter()
-    for _ in range(50):
-        loaded_score(text)
-    per_article = (time.perf_counter() - t0) / 50
-    assert per_article < 0.02  # >= 50 articles/s even on a slow CI box (target is >= 500/s)
 
 
 def test_tagger_model_is_plain_arrays_and_consistent() -> None:

@@ -279,27 +279,28 @@ def _corpus_stages(store: Store, timer: _Timer) -> None:
     with timer.stage("align"):
         alignments: dict[str, StoryAlignment] = {}
         for story in stories:
-            sentences: list[AlignSentence] = []
-            for aid in story.articles:
-                row = rows[aid]
-                doc = json.loads(row["document"])
-                ex = _extraction_from_json(json.loads(row["extraction"]))
-                speakers = {a.sentence: a for a in ex.attributions}
-                qty: dict[int, list[Quantity]] = defaultdict(list)
-                for q in ex.quantities:
-                    qty[q.sentence].append(q)
-                for i, s in enumerate(doc["sentences"]):
-                    sentences.append(AlignSentence(
-                        article=aid, outlet=row["outlet"], index=i, start=s["start"], end=s["end"],
-                        text=s["text"], speaker=speakers[i].speaker if i in speakers else None,
-                        anonymous=i in speakers and speakers[i].anonymous,
-                        checkworthy=ex.checkworthy[i] if i < len(ex.checkworthy) else 0.0,
-                        subjective=i < len(ex.subjective) and ex.subjective[i] >= subj_threshold,
-                        quantities=tuple(qty.get(i, ())),
-                    ))
+            sentences = [s for aid in story.articles for s in align_sentences(rows[aid], subj_threshold)]
             alignments[story.id] = align_story(story.id, sentences, reuse[story.id])
     with timer.stage("store"):
         store.save_stories(stories, alignments, reuse, removed=sorted(merged))
+
+
+def align_sentences(row: Any, subj_threshold: float) -> list[AlignSentence]:
+    """One stored article's sentences as alignment reads them (speaker, figures, probabilities)."""
+    doc = json.loads(row["document"])
+    ex = _extraction_from_json(json.loads(row["extraction"]))
+    speakers = {a.sentence: a for a in ex.attributions}
+    qty: dict[int, list[Quantity]] = defaultdict(list)
+    for q in ex.quantities:
+        qty[q.sentence].append(q)
+    return [AlignSentence(
+        article=row["id"], outlet=row["outlet"], index=i, start=s["start"], end=s["end"],
+        text=s["text"], speaker=speakers[i].speaker if i in speakers else None,
+        anonymous=i in speakers and speakers[i].anonymous,
+        checkworthy=ex.checkworthy[i] if i < len(ex.checkworthy) else 0.0,
+        subjective=i < len(ex.subjective) and ex.subjective[i] >= subj_threshold,
+        quantities=tuple(qty.get(i, ())),
+    ) for i, s in enumerate(doc["sentences"])]
 
 
 def _score_pending(store: Store, timer: _Timer) -> None:

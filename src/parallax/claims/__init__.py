@@ -6,8 +6,11 @@ Takes one story's articles with their sentences and extractions; gives a
 A corpus stage run per story.
 
 Modules:
-- ``align``: grouping sentences into claims, origins, statuses, digest, omissions.
-- ``claimsim``: how alike two sentences of one story are as statements of a fact.
+- ``align``: grouping sentences into claims (complete linkage), origins, statuses, digest,
+  omissions.
+- ``claimsim``: story-weighted stem vectors (which pairs are worth comparing at all).
+- ``samefact``: the same-fact pair model (meaning from the shared encoder, names, figures,
+  negation), trained on the claims gold's tune half.
 - ``disputes``: figures as intervals, comparable figures, contradicting accounts.
 - ``stance``: the FNC-1 stance model (agree / disagree / discuss / unrelated).
 """

@@ -371,8 +371,19 @@ def _one_edit(a: str, b: str) -> bool:
 
 
 def _full_names(entities: list[Entity]) -> dict[str, str]:
-    """Map surnames and short forms to the longest PERSON name seen ("Dillon" → "Ryan Dillon")."""
-    persons = sorted({normalise_speaker(e.text) for e in entities if e.label == "PERSON"}, key=len)
+    """Map surnames and short forms to the longest PERSON name seen ("Dillon" → "Ryan Dillon").
+
+    Two full names of one length that share a surname ("James Foley", "Diane Foley") make the
+    surname ambiguous; it goes to the one the text names first (news writing introduces its
+    subject first). Ordering by length alone left that choice to set order, i.e. to the hash
+    seed, so the same article got different speakers in different processes.
+    """
+    first: dict[str, int] = {}
+    for e in sorted(entities, key=lambda e: e.start):
+        if e.label == "PERSON":
+            first.setdefault(normalise_speaker(e.text), e.start)
+    # Shortest first; among equal lengths the first-named comes last, so it wins both loops below.
+    persons = sorted(first, key=lambda name: (len(name), -first[name], name))
     out: dict[str, str] = {}
     for full in persons:  # longest last: a surname maps to the fullest form of the name
         if " " in full:

