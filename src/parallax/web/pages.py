@@ -239,7 +239,8 @@ def search_page(db: sqlite3.Connection, q: str, page: int) -> tuple[dict[str, An
         rows, _ = browse.search_articles(db, query, HITS_PER_PAGE, (pg["page"] - 1) * HITS_PER_PAGE)
         data["articles"] = [{"id": r["id"], "title": r["title"], "outlet": r["outlet"], "published": r["published"],
                              "story": r["story_id"], "input": r["input"], "snippet": _pieces(r["snippet"]),
-                             "speakers": _pieces(r["speakers"]) if browse.HIT_START in (r["speakers"] or "") else []}
+                             "speakers": _pieces(r["speakers"].replace(",", ", "))
+                             if browse.HIT_START in (r["speakers"] or "") else []}
                             for r in rows]
         data["paging"] = pg
         claims, data["claims_total"] = browse.search_claims(db, query, limit=HITS_PER_PAGE)
