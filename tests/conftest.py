@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -83,3 +85,64 @@ def raqqa_copy(tmp_path: Path) -> Path:
     dest = tmp_path / "raqqa"
     shutil.copytree(RAQQA, dest)
     return dest
+
+
+# --- the web app in a real browser ------------------------------------------------------------
+
+CHROMIUM = os.environ.get("PARALLAX_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("PARALLAX_CHROMEDRIVER", "/usr/bin/chromedriver")
+
+
+@pytest.fixture(scope="session")
+def chrome() -> Any:
+    """Headless Chromium (Debian's ``chromium`` + ``chromium-driver``) driven by Selenium.
+
+    Skips with the reason when either is missing (fails under ``CI=true``: ``.ci/run`` installs them).
+    """
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.options import Options
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        require(Path("/nonexistent/selenium"), "selenium (pip install -e '.[dev]')")
+    require(Path(CHROMIUM), "chromium (apt-get install chromium chromium-driver)")
+    require(Path(CHROMEDRIVER), "chromedriver (apt-get install chromium-driver)")
+    options = Options()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1400,1000", "--lang=en-US"):
+        options.add_argument(arg)
+    options.binary_location = CHROMIUM
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    yield driver
+    driver.quit()
+
+
+@contextmanager
+def live_server(db_path: Path) -> Iterator[str]:
+    """``parallax serve`` on 127.0.0.1 (a free port) in a thread; yields its base URL."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from parallax.web.app import create_app
+
+    app = create_app(db_path)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

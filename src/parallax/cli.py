@@ -1,4 +1,4 @@
-"""Command line: ``parallax analyze INPUT... [--out DIR] [--db FILE]``.
+"""Command line: ``parallax analyze INPUT... [--out DIR] [--db FILE]``, ``parallax serve`` and more.
 
 Thin by design: parse arguments, call the library, print. Bad input never produces a
 traceback: the error is one line on stderr and the exit code is non-zero.
@@ -219,6 +219,25 @@ def check(claim: str, db_path: Path, as_json: bool) -> None:
             source = it["outlet"] or f"“{(it['title'] or it['article'])[:50]}”"
             score = f"{it['probs'][label]:.2f}" if it["probs"] else "rule"
             click.echo(f"  {score:>4}  {source}: {it['sentence'][:160]}  [{it['why']}]")
+
+
+@main.command()
+@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False),
+              default=Path("parallax-out/parallax.db"), show_default=True,
+              help="database written by `parallax analyze`")
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (and the Host name allowed)")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="port to listen on")
+def serve(db_path: Path, host: str, port: int) -> None:
+    """Browse a database in a local, read-only web app: stories, claims matrix, articles, search."""
+    from parallax.web.app import serve as run
+
+    if not db_path.is_file():
+        _fail(f"no database at {db_path} (run `parallax analyze` first)")
+    click.echo(f"Parallax: serving {db_path} at http://{host}:{port}/ (read-only; Ctrl+C stops)", err=True)
+    try:
+        run(db_path, host, port)
+    except OSError as exc:  # port in use, database unreadable
+        _fail(str(exc), 1)
 
 
 def _map_csv(file: Path, out_path: Path | None, needed: list[str], added: list[str], fn: Any) -> None:

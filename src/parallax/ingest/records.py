@@ -41,6 +41,7 @@ _HTML_TAG = re.compile(
     r"</?(p|div|br|span|a|h[1-6]|ul|ol|li|blockquote|figure|figcaption|img|strong|em|b|i|article|section|"
     r"table|tr|td|iframe|script|style|header|footer|nav|aside)\b[^>]*>", re.I)
 _HTML_MIN_TAGS = 2
+_PARAGRAPH_BREAK = re.compile(r"</p\s*>|<br\s*/?>", re.I)
 # A record key is a name in the ledger: keep it short and on one line.
 _MAX_ID_CHARS = 80
 # NewsAPI cuts its "content" to about 200 characters and says so: "… [+4321 chars]".
@@ -143,8 +144,17 @@ def pick(record: dict[str, Any], role: str, fields: dict[str, str]) -> tuple[str
 
 
 def is_html(text: str) -> bool:
-    """Whether a text field holds markup (two tags or more) rather than plain text."""
-    return any(count >= _HTML_MIN_TAGS for count, _ in enumerate(_HTML_TAG.finditer(text), start=1))
+    """Whether a text field holds an HTML body rather than plain text that mentions tags.
+
+    An exported HTML body opens with a tag ("<p>…", "<div class=…>") or is cut into paragraphs
+    by closing tags or line breaks. Prose that merely contains markup ("the payload
+    <script>…</script> was read aloud", a reader pasting "<b>") is text, kept as written and
+    escaped wherever it is shown.
+    """
+    head = text.lstrip()
+    if head.startswith("<") and _HTML_TAG.match(head):
+        return True
+    return len(_PARAGRAPH_BREAK.findall(text)) >= _HTML_MIN_TAGS
 
 
 def wrap_fragment(fragment: str) -> str:
@@ -207,8 +217,10 @@ def record_to_unit(
         fmt, html = "record", None
     for role in ("title", "author", "outlet"):
         value = meta[role]
-        if value and ("<" in value or "&" in value):
-            # WordPress and feeds give HTML titles: "&#8216;budget&#8217;", "<em>Live</em>".
+        if value and ("<" in value or "&" in value) and fmt != "record":
+            # WordPress and feeds give HTML titles: "&#8216;budget&#8217;", "<em>Live</em>". A
+            # record whose body is plain text gets its title as written: "<script>" in a CSV
+            # title is text (escaped wherever it is shown), not markup to strip.
             meta[role] = " ".join(html_lib.unescape(re.sub(r"</?[A-Za-z][^>]*>", "", value)).split())
     return RawDocument(
         input=name, unit_key=key, format=fmt, text=text or "", html=html, title=meta["title"],

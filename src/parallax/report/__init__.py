@@ -8,5 +8,7 @@ Modules:
 - ``render``: building the JSON and rendering the HTML, with evidence marks in the text.
 - ``profiles``: per-outlet profiles (signal distributions, claim statuses, whom it cites).
 - ``schema``: the packaged report schema and its version.
-- ``templates/``: the HTML template.
+- ``charts``: geometry of the inline SVG charts (corroboration per claim, signals per outlet,
+  publication timeline, who cites whom), shared with the web app.
+- ``templates/``: the HTML template and the chart macros.
 """

@@ -16,9 +16,14 @@ from typing import Any
 
 import jinja2
 
+from parallax.report import charts
 from parallax.report.profiles import outlet_profiles
 from parallax.report.schema import SCHEMA_VERSION
 
+# report.html draws each story's claims matrix for at most this many claims and articles: a
+# story of hundreds of articles would make the file unreadable (`parallax serve` pages them all).
+REPORT_MATRIX_CLAIMS = 60
+REPORT_MATRIX_ARTICLES = 30
 SIGNAL_KEYS = ("clickbait", "opinion_share", "loaded_language", "hate", "sourcing", "headline_support", "slant")
 
 
@@ -141,6 +146,25 @@ def story_json(row: Any, article_ids: list[str]) -> dict[str, Any]:
     } | ({"flag": al["flag"]} if al.get("flag") else {})
 
 
+def add_story_reuse(by_id: Mapping[str, dict[str, Any]], reuse: Mapping[str, Any]) -> None:
+    """Add a story's shared passages (listed on both sides) and copies to the articles in ``by_id``.
+
+    ``reuse`` is the story's stored reuse record; articles not in ``by_id`` are skipped.
+    """
+    for p in reuse.get("passages", []):
+        if p["article"] in by_id:
+            by_id[p["article"]]["reuse"].append(
+                {"source": p["source"], "start": p["start"], "end": p["end"],
+                 "source_start": p["source_start"], "source_end": p["source_end"], "words": p["words"]})
+        if p["source"] in by_id:
+            by_id[p["source"]]["reuse"].append(
+                {"source": p["article"], "start": p["source_start"], "end": p["source_end"],
+                 "source_start": p["start"], "source_end": p["end"], "words": p["words"]})
+    for copy, origin in reuse.get("copies", {}).items():
+        if copy in by_id:
+            by_id[copy]["copy_of"] = origin
+
+
 def build_report(ledger: Mapping[str, Any], article_rows: Iterable[Any],
                  story_rows: Iterable[Any]) -> dict[str, Any]:
     """The whole report dict for the given ledger, articles and stories."""
@@ -153,17 +177,7 @@ def build_report(ledger: Mapping[str, Any], article_rows: Iterable[Any],
     for r in story_rows:
         stories.append(story_json(r, by_story.get(r["id"], [])))
         reuse = json.loads(r["reuse"]) if r["reuse"] else {}
-        for p in reuse.get("passages", []):  # a shared passage is listed on both sides
-            if p["article"] in by_id and p["source"] in by_id:
-                by_id[p["article"]]["reuse"].append(
-                    {"source": p["source"], "start": p["start"], "end": p["end"],
-                     "source_start": p["source_start"], "source_end": p["source_end"], "words": p["words"]})
-                by_id[p["source"]]["reuse"].append(
-                    {"source": p["article"], "start": p["source_start"], "end": p["source_end"],
-                     "source_start": p["start"], "source_end": p["end"], "words": p["words"]})
-        for copy, origin in reuse.get("copies", {}).items():
-            if copy in by_id:
-                by_id[copy]["copy_of"] = origin
+        add_story_reuse(by_id, reuse)
         stories[-1]["origins"] = reuse.get("origins", [[a] for a in stories[-1]["articles"]])
     for a in articles:
         a["reuse"].sort(key=lambda x: (x["start"], str(x["source"])))
@@ -187,11 +201,40 @@ def _env() -> jinja2.Environment:
 
 
 def render_html(report: Mapping[str, Any]) -> str:
-    """One self-contained HTML page (inline CSS, no scripts) for the report."""
+    """One self-contained HTML page (inline CSS and SVG, no scripts) for the report."""
     articles = {a["id"]: a for a in report["articles"]}
     marked = {aid: marked_text(a) for aid, a in articles.items()}
+    views = {s["id"]: story_view(s, articles) for s in report["stories"]}
     return _env().get_template("report.html.j2").render(
-        report=report, articles=articles, signal_keys=SIGNAL_KEYS, marked=marked)
+        report=report, articles=articles, signal_keys=SIGNAL_KEYS, marked=marked, views=views)
+
+
+def short_label(article: Mapping[str, Any]) -> str:
+    """An article named for a column or a chart: its outlet, else its headline's start, else its input."""
+    outlet = article["outlet"]["name"] if isinstance(article["outlet"], Mapping) else article["outlet"]
+    if outlet:
+        return str(outlet)
+    words = (article["title"] or "").split()
+    if words:
+        return "“" + " ".join(words[:5]) + ("…”" if len(words) > 5 else "”")
+    return str(article["input"])
+
+
+def story_view(story: Mapping[str, Any], articles: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """What report.html draws for a story: its claims matrix (capped) and charts."""
+    arts = [articles[a] for a in story["articles"] if a in articles]
+    labels = {a["id"]: short_label(a) for a in arts}
+    rows = charts.matrix_order(story["claims"])
+    cols = [a["id"] for a in arts[:REPORT_MATRIX_ARTICLES]]
+    flat = [{"id": a["id"], "published": a["published"], "copy_of": a.get("copy_of"), "input": a["input"],
+             "outlet": a["outlet"]["name"]} for a in arts]
+    return {
+        "labels": labels, "columns": cols,
+        "matrix": charts.claims_matrix(rows[:REPORT_MATRIX_CLAIMS], cols, labels, story["disputes"]),
+        "claims_left": max(0, len(rows) - REPORT_MATRIX_CLAIMS), "articles_left": max(0, len(arts) - len(cols)),
+        "corroboration": charts.corroboration(story["claims"]),
+        "timeline": charts.timeline(flat),
+    }
 
 
 def marked_text(article: Mapping[str, Any]) -> dict[str, Any]:

@@ -2,9 +2,11 @@
 
 A SQLite database in WAL mode (readers work while ``analyze`` writes) with numbered migrations
 in ``migrations/``. Takes and gives the plain dataclasses of :mod:`parallax.types` and rows;
-only ``pipeline`` and ``query`` use it, never a stage.
+only ``pipeline``, ``query`` and the web app use it, never a stage.
 
 Modules:
 - ``database``: :class:`~parallax.store.database.Store` (articles, ledger, stories, features,
   alignments, signals).
+- ``browse``: read-only, paged queries for the web app (stories list with its figures, a
+  story's articles, outlets, full-text search over articles and claims).
 """

@@ -25,6 +25,19 @@ import numpy as np
 from parallax.text.language import language_group
 from parallax.types import Article, Extraction, Features, Rejection, Signals, Story, StoryAlignment
 
+# The stories list's figures of one story (see migration 004): its articles, outlets, dates,
+# claims by status and disputes. The migration fills the table once with the same query.
+_STORY_STATS = """
+INSERT OR REPLACE INTO story_stats
+SELECT s.id, COUNT(a.id), COUNT(DISTINCT a.outlet), MIN(a.published), MAX(a.published),
+       (SELECT COUNT(*) FROM claims c WHERE c.story_id = s.id),
+       (SELECT COUNT(*) FROM claims c WHERE c.story_id = s.id AND c.status = 'corroborated'),
+       (SELECT COUNT(*) FROM claims c WHERE c.story_id = s.id AND c.status = 'single-source'),
+       (SELECT COUNT(*) FROM claims c WHERE c.story_id = s.id AND c.status = 'disputed'),
+       COALESCE(json_array_length(s.alignment, '$.disputes'), 0), MIN(a.seq)
+FROM stories s JOIN articles a ON a.story_id = s.id WHERE s.id = ? GROUP BY s.id
+"""
+
 
 class UnitStoreError(ValueError):
     """One unit's data could not be stored (a value SQLite refuses); the run goes on."""
@@ -283,6 +296,8 @@ class Store:
             )
             self.db.executemany("UPDATE articles SET story_id = ? WHERE id = ?",
                                 [(s.id, a) for s in stories for a in s.articles])
+            self.db.executemany("DELETE FROM story_stats WHERE story_id = ?", [(s,) for s in removed])
+            self.db.executemany(_STORY_STATS, [(s.id,) for s in stories])
 
     def pending_stories(self) -> list[tuple[str, list[str]]]:
         """Stories whose analysis is not saved yet: (id, article ids in corpus order)."""
@@ -300,6 +315,7 @@ class Store:
                 "UPDATE stories SET independent_origins = ?, alignment = ?, reuse = ?, updated_at = ? WHERE id = ?",
                 (independent_origins, json.dumps(asdict(alignment), ensure_ascii=False),
                  json.dumps(reuse, ensure_ascii=False), _now(), story_id))
+            self.db.execute(_STORY_STATS, (story_id,))  # claim counts follow the new alignment
 
     def stories(self) -> list[sqlite3.Row]:
         return list(self.db.execute(
@@ -333,3 +349,18 @@ def run_lock(db_path: str | Path, waiting: Callable[[str], None] | None = None) 
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def ensure_current(path: str | Path) -> int:
+    """Apply pending migrations to the database at ``path`` (only if any); return its version.
+
+    Readers open databases read-only and never migrate; a reader of a database written by an
+    older version calls this once first (it writes only the schema and its derived tables).
+    """
+    with sqlite3.connect(path, timeout=30) as probe:
+        version = int(probe.execute("PRAGMA user_version").fetchone()[0])
+    probe.close()
+    if version >= max(n for n, _ in _migrations()):
+        return version
+    with Store(path) as store:
+        return store.migrate()

@@ -62,7 +62,10 @@ def domain_of(url: str | None) -> str | None:
     """Registered-looking host of a URL without "www.", or None."""
     if not url:
         return None
-    host = urlparse(url if "//" in url else f"//{url}").hostname
+    try:
+        host = urlparse(url if "//" in url else f"//{url}").hostname
+    except ValueError:  # "http://[broken" or a bracketed non-address: no domain, not a reason to reject
+        return None
     if not host or "." not in host:
         return None
     host = host.lower()
