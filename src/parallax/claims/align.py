@@ -277,6 +277,11 @@ REWRITE_JACCARD = 0.5
 _WORDS = re.compile(r"[a-z0-9']+")
 
 
+# Words in a row inside quotation marks that make two quotations one: five words repeated
+# verbatim are a relayed quote; two speakers saying one thing share single words, not runs.
+SAME_QUOTE_WORDS = 5
+
+
 def _same_quotation(a: str, b: str) -> bool:
     """The two sentences quote the same words: a run of ``SAME_QUOTE_WORDS`` words in quotation
     marks on both sides. (Overlapping *bags* of quoted words are not enough: a coalition
@@ -290,9 +295,6 @@ def _same_quotation(a: str, b: str) -> bool:
         return out
 
     return bool(runs(a) & runs(b))
-
-
-SAME_QUOTE_WORDS = 5
 
 
 def _rewrite(a: str, b: str) -> bool:
