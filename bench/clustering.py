@@ -38,6 +38,7 @@ from cluster_gold import (  # noqa: E402
     basil_articles,
     bcubed,
     by_story,
+    ecbplus_articles,
     fnc_articles,
     group_sizes,
     split_merge_report,
@@ -144,8 +145,10 @@ def run_tfidf_agglo(arts: list[ClusterInput], gold: list[str]) -> dict[str, Any]
 def gold_sets(data: Path) -> dict[str, tuple[list[ClusterInput], list[str], dict[str, Any]]]:
     basil, basil_gold = basil_articles(data)
     fnc, fnc_gold, info = fnc_articles(data)
+    ecb, ecb_gold = ecbplus_articles(data, "dev")
     return {"basil": (basil, basil_gold, {"articles": len(basil), **group_sizes(basil_gold)}),
-            "fnc1_train": (fnc, fnc_gold, {"articles": len(fnc), **info, **group_sizes(fnc_gold)})}
+            "fnc1_train": (fnc, fnc_gold, {"articles": len(fnc), **info, **group_sizes(fnc_gold)}),
+            "ecbplus_dev": (ecb, ecb_gold, {"articles": len(ecb), **group_sizes(ecb_gold)})}
 
 
 # ---------------------------------------------------------------- scaling
