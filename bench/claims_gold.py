@@ -116,8 +116,12 @@ def write_inputs(gold: dict[str, Any], folder: Path, data: Path, fnc: dict[str, 
 # Matching report sentences to gold mentions
 
 
+# Curly quotes read as straight ones when a gold fragment is looked up in the clean text.
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+
+
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')).strip()
+    return re.sub(r"\s+", " ", text.translate(_QUOTES)).strip()
 
 
 def locate(text: str, fragment: str) -> Span | None:
@@ -130,7 +134,7 @@ def locate(text: str, fragment: str) -> Span | None:
     out: list[str] = []
     prev_space = False
     for j, ch in enumerate(text):
-        ch = {"’": "'", "‘": "'", "“": '"', "”": '"'}.get(ch, ch)
+        ch = ch.translate(_QUOTES)
         if ch.isspace():
             if prev_space:
                 continue
