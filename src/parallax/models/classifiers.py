@@ -30,6 +30,8 @@ import scipy.sparse as sp
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from .vectors import sentence_vectors
+
 AVAILABLE: tuple[str, ...] = ("subjectivity", "checkworthy", "clickbait", "hate", "hyperpartisan")
 """Names accepted by :func:`load_classifier`."""
 
@@ -204,6 +206,10 @@ class FeatureSpec:
     style_weight: float = 0.1
     max_chars: int = 0
     """Only the first ``max_chars`` characters of each text are used (0 = no limit)."""
+    embedding: str = ""
+    """Append a dense sentence-embedding block: "" (none), "static" or "minilm" (see
+    :func:`parallax.models.vectors.sentence_vectors`)."""
+    embedding_weight: float = 1.0
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-serialisable dict."""
@@ -319,11 +325,16 @@ def assemble(
     texts: Sequence[str],
     spec: FeatureSpec,
     idf: dict[str, np.ndarray],
+    vectors: np.ndarray | None = None,
 ) -> sp.csr_matrix:
-    """Apply IDF, per-block L2 norm and block weights; append headline / style cues.
+    """Apply IDF, per-block L2 norm and block weights; append headline / style cues and the
+    sentence-embedding block.
 
     With ``spec.style``, ``idf`` must also hold ``style_center`` and ``style_scale`` (the
-    training-set statistics used to standardise :func:`style_features`).
+    training-set statistics used to standardise :func:`style_features`). With
+    ``spec.embedding``, ``vectors`` are the texts' unit-length embeddings from
+    :func:`parallax.models.vectors.sentence_vectors` (computed here when not given: pass them
+    when the caller already has them, so one encoding feeds every head).
     """
     parts: list[sp.spmatrix] = []
     for block in spec.blocks():
@@ -348,12 +359,19 @@ def assemble(
         raw = style_features(truncate(texts, spec))
         z = (raw - idf["style_center"]) / idf["style_scale"]
         parts.append(sp.csr_matrix(z * spec.style_weight))
+    if spec.embedding:
+        if vectors is None:
+            vectors = sentence_vectors(texts, spec.embedding)
+        if vectors.shape[0] != len(texts):
+            raise ValueError(f"{vectors.shape[0]} vectors for {len(texts)} texts")
+        parts.append(sp.csr_matrix(np.asarray(vectors, dtype=np.float64) * spec.embedding_weight))
     return sp.csr_matrix(sp.hstack(parts, format="csr"), dtype=np.float32)
 
 
-def featurize(texts: Sequence[str], spec: FeatureSpec, idf: dict[str, np.ndarray]) -> sp.csr_matrix:
+def featurize(texts: Sequence[str], spec: FeatureSpec, idf: dict[str, np.ndarray],
+              vectors: np.ndarray | None = None) -> sp.csr_matrix:
     """Full feature matrix for ``texts`` (the exact function used at training and inference)."""
-    return assemble(hashed_counts(texts, spec), texts, spec, idf)
+    return assemble(hashed_counts(texts, spec), texts, spec, idf, vectors)
 
 
 class TextClassifier:
@@ -379,23 +397,26 @@ class TextClassifier:
         """Decision threshold on P(positive) tuned at training time (see the model card)."""
         self.meta: dict[str, Any] = meta or {}
 
-    def decision_function(self, texts: Sequence[str]) -> np.ndarray:
-        """Calibrated logits, shape ``(n,)``."""
+    def decision_function(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
+        """Calibrated logits, shape ``(n,)``; ``vectors`` as in :func:`assemble`."""
         if isinstance(texts, str):
             raise TypeError("pass a sequence of texts, not a single string")
         if len(texts) == 0:
             return np.zeros(0, dtype=np.float64)
-        x = featurize(list(texts), self.spec, self.idf)
+        x = featurize(list(texts), self.spec, self.idf, vectors)
         return np.asarray(x @ self.coef, dtype=np.float64) + self.intercept
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """P(positive) for each text, shape ``(n,)``, values in [0, 1]."""
-        z = np.clip(self.decision_function(texts), -50.0, 50.0)
+    def predict_proba(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
+        """P(positive) for each text, shape ``(n,)``, values in [0, 1].
+
+        ``vectors``: the texts' embeddings of kind ``spec.embedding`` when the caller has them
+        (ignored by models without an embedding block)."""
+        z = np.clip(self.decision_function(texts, vectors), -50.0, 50.0)
         return 1.0 / (1.0 + np.exp(-z))
 
-    def predict(self, texts: Sequence[str]) -> np.ndarray:
+    def predict(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
         """Boolean decisions at :attr:`threshold`."""
-        return self.predict_proba(texts) >= self.threshold
+        return self.predict_proba(texts, vectors) >= self.threshold
 
     def top_terms(self, text: str, k: int = 5) -> list[tuple[str, float]]:
         """Word n-grams of ``text`` with the largest positive contribution to the logit.
@@ -448,6 +469,8 @@ def classifier_from_arrays(
         coefs.append(arrays["style_coef"].astype(np.float32))
         idf["style_center"] = arrays["style_center"].astype(np.float64)
         idf["style_scale"] = arrays["style_scale"].astype(np.float64)
+    if spec.embedding:
+        coefs.append(arrays["embedding_coef"].astype(np.float32))
     return TextClassifier(
         name=meta["name"],
         spec=spec,
@@ -485,9 +508,13 @@ def classifier_to_arrays(clf: TextClassifier) -> dict[str, np.ndarray]:
         arrays["headline_coef"] = clf.coef[offset : offset + n_cues].astype(np.float32)
         offset += n_cues
     if clf.spec.style:
-        arrays["style_coef"] = clf.coef[offset:].astype(np.float32)
+        n_style = len(STYLE_FEATURE_NAMES)
+        arrays["style_coef"] = clf.coef[offset : offset + n_style].astype(np.float32)
+        offset += n_style
         arrays["style_center"] = np.asarray(clf.idf["style_center"], dtype=np.float64)
         arrays["style_scale"] = np.asarray(clf.idf["style_scale"], dtype=np.float64)
+    if clf.spec.embedding:
+        arrays["embedding_coef"] = clf.coef[offset:].astype(np.float32)
     return arrays
 
 
