@@ -130,8 +130,14 @@ def _final(cfg: ModelConfig, texts: list[str], y: np.ndarray, rows: np.ndarray, 
 
 # --------------------------------------------------------------------------- subjectivity
 
+# The static embedding alone (EMBED) is not a candidate: it scored best under the rule below
+# (0.715) but failed the Raqqa acceptance check (tests/test_signals.py): without the cues it
+# calls plain wire sentences ("Dillon then sent a series of tweets about the victory.")
+# opinion, and the AMN report came out more opinionated than the partisan one. The cues give
+# the head the marks of reporting (attribution, quantities, dates, names). This choice was made
+# looking at the Raqqa sample, so those checks are no longer independent evidence for this head.
 SUBJ_CANDIDATES: list[Candidate] = [
-    (s, c) for s in (NGRAM, EMBED, DENSE, MIXED) for c in (0.3, 1.0, 3.0, 10.0)
+    (s, c) for s in (NGRAM, DENSE, MIXED) for c in (0.3, 1.0, 3.0, 10.0)
 ]
 
 
@@ -294,13 +300,14 @@ def run_checkworthy(data: Path, log: Log) -> tuple[C.TextClassifier, dict]:
 
 # (spec, C): dense-only heads need a smaller C than the 2^19-column n-gram ones.
 HATE_CANDIDATES: list[Candidate] = [
-    (NGRAM_CHAR, 30.0),
     (dataclasses.replace(NGRAM_CHAR, word_weight=0.5, char_weight=0.5, cues=True, embedding="static"), 10.0),
     (DENSE, 10.0),
+    (NGRAM_CHAR, 30.0),
 ]
 # HateXplain weighting candidates: (weight of a train50 post, weight of its rationale snippet
-# relative to the post).
-HATE_WEIGHTINGS = {"hx5+rat": (5.0, 1.0), "hx20+rat": (20.0, 1.0)}
+# relative to the post). One only: each fit of the mixed family takes minutes, and the n-gram
+# model scored the same on the Gab posts with posts weighted 5 or 20 (ROC-AUC 0.765 / 0.764).
+HATE_WEIGHTINGS = {"hx20+rat": (20.0, 1.0)}
 
 
 def run_hate(data: Path, log: Log) -> tuple[C.TextClassifier, dict]:
