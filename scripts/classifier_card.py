@@ -77,6 +77,11 @@ def write_model_card(results: dict[str, Any], sources: dict[str, str], card: Pat
             f"- Selection ({r['selection']['metric']}): "
             + ", ".join(f"spec{g['spec']}" + (f"/{g['weight']}" if "weight" in g else "")
                         + f"/C={g['C']:g}: {g['score']}" for g in r["selection"]["grid"]),
+            *(["- Out-of-distribution selection (candidates: "
+               + "; ".join(f"{i}: {c}" for i, c in enumerate(r["selection"]["candidates"])) + "): "
+               + ", ".join(f"{g['candidate']}: {g['score']}" for g in r["selection"]["ood_grid"])
+               + f" — chosen: {r['selection']['best']['candidate']}"]
+              if "ood_grid" in r["selection"] else []),
             "- Candidate specs: "
             + "; ".join(f"spec{i} = {d}" for i, d in enumerate(r["selection"]["candidate_specs"])),
             f"- Out-of-fold on fit set: {json.dumps(r['oof'])}",

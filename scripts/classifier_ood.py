@@ -94,16 +94,22 @@ def _entry(data: str, split: str, metric: str, value: float, n: int) -> dict[str
     return {"data": data, "split": split, "metric": metric, "value": round(float(value), 4), "n": int(n)}
 
 
+SELECTION_TIE = 0.001
+
+
 def _select(cands: list[Candidate], score: Callable[[int, Candidate], dict[str, float]], log: Log,
             name: str) -> tuple[int, list[dict[str, Any]]]:
-    """Score every candidate; return the best one's index and the grid (ties: smaller C)."""
+    """Score every candidate; return the best one's index and the grid (ties: smallest C)."""
     grid = []
     for i, cand in enumerate(cands):
         s = score(i, cand)
         grid.append({"candidate": i, "C": cand[1], **{k: round(v, 4) for k, v in s.items()}})
         log(f"  [{name}] candidate {i} ({C_desc(cand[0])}) C={cand[1]:g}: "
             + " ".join(f"{k}={v:.4f}" for k, v in s.items()))
-    best = max(grid, key=lambda g: (g["score"], -g["C"]))
+    # Scores within SELECTION_TIE of the best are ties (differences that small are noise on a
+    # few hundred validation items); ties go to the smallest C, the strongest regularisation.
+    top = max(g["score"] for g in grid)
+    best = min((g for g in grid if g["score"] >= top - SELECTION_TIE), key=lambda g: (g["C"], -g["score"]))
     return int(best["candidate"]), grid
 
 
