@@ -106,7 +106,7 @@ def evaluations() -> list[dict[str, Any]]:
             continue
         ind = ev.get("in_distribution", [])
         for e in ev.get("out_of_distribution", []) or [{}]:
-            same = next((i for i in ind if i["metric"] == e.get("metric")), ind[0] if ind else {})
+            same = next((i for i in ind if i["metric"] == e.get("metric")), {})
             row: dict[str, Any] = {"model": name, "metric": e.get("metric", same.get("metric")),
                                    "in_distribution": same.get("value"), "in_split": same.get("split"),
                                    "out_of_distribution": e.get("value"), "out_split": e.get("split"),
