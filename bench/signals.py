@@ -9,6 +9,9 @@
   re-run here (about 40 s);
 - hate: weighted F1 on the Davidson 20 % split and macro-F1 on the held-out half of HateXplain
   validation, measured now on the shipped model;
+- every classifier model's ``evaluation`` block (its JSON in parallax/models/weights, written by
+  the training scripts): in-distribution and out-of-distribution figures side by side, the gap
+  between them, and the out-of-distribution floors of issue #15;
 - the direction of framing on BASIL and on 80 hand-labelled hyperpartisan articles, from the last
   bench/framing.py run;
 - the Raqqa checks of the issue, measured now on a fresh analysis of examples/raqqa-2017;
@@ -38,7 +41,7 @@ from classifier_data import (  # noqa: E402
 )
 from datapath import data_root  # noqa: E402
 
-from parallax.models.classifiers import load_classifier  # noqa: E402
+from parallax.models.classifiers import AVAILABLE, load_classifier, model_available  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 FLOORS = {"clickbait_cv5_accuracy": 0.97, "hate_davidson_weighted_f1": 0.90, "hate_hatexplain_macro_f1": 0.70,
@@ -80,6 +83,60 @@ def models(data: Path, cv: bool) -> dict[str, Any]:
     return out
 
 
+# Out-of-distribution floors (issue #15), on the evaluation entry each names: (metric, split
+# prefix, floor). The splits are held out of fitting *and* of every choice (see the model card).
+OOD_FLOORS: dict[str, tuple[str, str, float]] = {
+    "subjectivity": ("macro_f1", "dev articles", 0.72),
+    "checkworthy": ("positive_f1", "dev-test", 0.75),
+    "hate": ("macro_f1", "test50, binary", 0.70),
+}
+
+
+def evaluations() -> list[dict[str, Any]]:
+    """One row per (model, out-of-distribution entry): the in-distribution figure with the same
+    metric beside it (the first such entry), the gap and the floor where one applies."""
+    rows: list[dict[str, Any]] = []
+    for name in AVAILABLE:
+        if not model_available(name):
+            continue
+        meta = load_classifier(name).meta
+        ev = meta.get("evaluation")
+        if not ev:
+            rows.append({"model": name, "missing": True})
+            continue
+        ind = ev.get("in_distribution", [])
+        for e in ev.get("out_of_distribution", []) or [{}]:
+            same = next((i for i in ind if i["metric"] == e.get("metric")), {})
+            row: dict[str, Any] = {"model": name, "metric": e.get("metric", same.get("metric")),
+                                   "in_distribution": same.get("value"), "in_split": same.get("split"),
+                                   "out_of_distribution": e.get("value"), "out_split": e.get("split"),
+                                   "n_out": e.get("n")}
+            if row["in_distribution"] is not None and row["out_of_distribution"] is not None \
+                    and same.get("metric") == e.get("metric"):
+                row["gap"] = round(row["in_distribution"] - row["out_of_distribution"], 4)
+            floor = OOD_FLOORS.get(name)
+            if floor and e.get("metric") == floor[0] and str(e.get("split", "")).startswith(floor[1]):
+                row["floor"] = floor[2]
+                row["meets_floor"] = bool(e["value"] >= floor[2])
+            rows.append(row)
+    return rows
+
+
+def print_evaluations(rows: list[dict[str, Any]]) -> None:
+    """The side-by-side table."""
+    print(f"{'model':13} {'metric':12} {'in-dist':>7} {'OOD':>7} {'gap':>7} {'floor':>6}  OOD split | in-dist split")
+    for r in rows:
+        if r.get("missing"):
+            print(f"{r['model']:13} (no evaluation block in its JSON yet)")
+            continue
+        def num(v: Any) -> str:
+            return f"{v:.3f}" if isinstance(v, (int, float)) else "-"
+        floor = f"{r['floor']:.2f}" + ("" if r["meets_floor"] else "!") if "floor" in r else ""
+        print(f"{r['model']:13} {r['metric'] or '-':12} {num(r['in_distribution']):>7} "
+              f"{num(r['out_of_distribution']):>7} {num(r.get('gap')):>7} {floor:>6}  "
+              f"{r['out_split']} (n={r['n_out']}) | {r['in_split']}")
+
+
 def raqqa_checks() -> dict[str, Any]:
     """The issue's "done when" on the Raqqa sample, as booleans with the numbers behind them."""
     from parallax.pipeline import analyze
@@ -114,6 +171,7 @@ def main() -> None:
     args = ap.parse_args()
     out: dict[str, Any] = {"date": dt.date.today().isoformat(), "floors": FLOORS, "published": PUBLISHED}
     out["models"] = models(args.data, args.cv)
+    out["evaluations"] = evaluations()
     out["raqqa"] = raqqa_checks()
     tp = _read("throughput.json")
     cfg: dict[str, Any] = next(iter(tp.get("configs", {}).values()), {})
@@ -121,6 +179,9 @@ def main() -> None:
     print(f"{'measure':44} {'value':>8} {'floor':>6}  best published")
     for k, v in out["models"].items():
         print(f"{k:44} {v if v is not None else '-':>8} {FLOORS.get(k, ''):>6}  {PUBLISHED.get(k, '')}")
+    print()
+    print_evaluations(out["evaluations"])
+    print()
     for k, v in out["raqqa"].items():
         if isinstance(v, bool):
             print(f"{'Raqqa: ' + k:44} {'yes' if v else 'NO':>8}")

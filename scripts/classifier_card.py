@@ -15,17 +15,36 @@ from parallax.models import classifiers as C  # noqa: E402
 
 def fmt_spec(spec: dict[str, Any]) -> str:
     """A feature spec in words, for the card."""
-    parts = [f"word {spec['word_ngrams'][0]}-{spec['word_ngrams'][1]}-grams "
-             f"(2^{spec['word_bits']} hashed)"]
+    parts = []
+    if spec["word_bits"]:
+        weight = spec.get("word_weight", 1.0)
+        parts.append(f"word {spec['word_ngrams'][0]}-{spec['word_ngrams'][1]}-grams "
+                     f"(2^{spec['word_bits']} hashed" + (f", weight {weight})" if weight != 1 else ")"))
     if spec["char_bits"]:
         parts.append(f"char_wb {spec['char_ngrams'][0]}-{spec['char_ngrams'][1]}-grams "
                      f"(2^{spec['char_bits']} hashed, weight {spec['char_weight']})")
     if spec["headline"]:
         parts.append(f"{len(C.HEADLINE_FEATURE_NAMES)} binary headline cues "
                      f"(weight {spec['headline_weight']})")
+    if spec.get("cues"):
+        parts.append(f"{len(C.SENTENCE_CUE_NAMES)} standardised sentence cues (weight {spec['cues_weight']})")
+    if spec.get("embedding"):
+        parts.append(f"{spec['embedding']} sentence embedding (weight {spec['embedding_weight']})")
+    if not spec["word_bits"] and not spec["char_bits"]:
+        return "; ".join(parts)
     tf = "log-scaled tf" if spec["sublinear_tf"] else "raw tf"
     idf = " x IDF (stored)" if spec["use_idf"] else ""
     return "; ".join(parts) + f"; {tf}{idf}; L2 norm per block"
+
+
+def evaluation_lines(ev: dict[str, Any]) -> list[str]:
+    """The ``evaluation`` block as a table: in-distribution and out-of-distribution side by side."""
+    out = [f"Evaluation protocol: {ev['protocol']}.", "",
+           "| | data | split | metric | value | n |", "|---|---|---|---|---|---|"]
+    for kind, label in (("in_distribution", "in distribution"), ("out_of_distribution", "**out of distribution**")):
+        for e in ev.get(kind, []):
+            out.append(f"| {label} | {e['data']} | {e['split']} | {e['metric']} | {e['value']} | {e['n']} |")
+    return [*out, ""]
 
 
 def write_model_card(results: dict[str, Any], sources: dict[str, str], card: Path) -> None:
@@ -58,12 +77,19 @@ def write_model_card(results: dict[str, Any], sources: dict[str, str], card: Pat
             f"- Selection ({r['selection']['metric']}): "
             + ", ".join(f"spec{g['spec']}" + (f"/{g['weight']}" if "weight" in g else "")
                         + f"/C={g['C']:g}: {g['score']}" for g in r["selection"]["grid"]),
+            *(["- Out-of-distribution selection (candidates: "
+               + "; ".join(f"{i}: {c}" for i, c in enumerate(r["selection"]["candidates"])) + "): "
+               + ", ".join(f"{g['candidate']}: {g['score']}" for g in r["selection"]["ood_grid"])
+               + f" — chosen: {r['selection']['best']['candidate']}"]
+              if "ood_grid" in r["selection"] else []),
             "- Candidate specs: "
             + "; ".join(f"spec{i} = {d}" for i, d in enumerate(r["selection"]["candidate_specs"])),
             f"- Out-of-fold on fit set: {json.dumps(r['oof'])}",
             f"- **{r['primary']['metric']} on {r['primary']['split']}: {r['primary']['value']}**",
             "",
         ]
+        if "evaluation" in r:
+            lines += evaluation_lines(r["evaluation"])
         rows = [(split, m) for split, m in r["eval"].items() if "n" in m]
         if rows:
             lines += [
@@ -79,7 +105,7 @@ def write_model_card(results: dict[str, Any], sources: dict[str, str], card: Pat
         if "hatexplain_weighting" in r:
             hw = r["hatexplain_weighting"]
             lines += ["", f"HateXplain weighting (chosen: {hw['chosen']}; {hw['rationale_snippets']} "
-                      f"rationale snippets; rule: {hw['selection_rule']}): "
+                      f"rationale snippets; rule: {hw.get('selection_rule', 'see the evaluation protocol')}): "
                       + json.dumps(hw["candidates"]),
                       "", "Selection grid details (out-of-fold): "
                       + json.dumps([g for g in r["selection"]["grid"]])]

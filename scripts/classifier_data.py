@@ -50,15 +50,15 @@ def load_checkworthy(data: Path) -> dict[str, Split]:
     out = {}
     for split in ("train", "dev", "dev-test"):
         rows = _read_tsv(data / "checkthat24_checkworthy_en" / f"CT24_checkworthy_english_{split}.tsv")
-        recs: list[tuple[str, str]] = []
+        recs: list[tuple[int, str, str]] = []
         for r in rows[1:]:
             if len(r) == 5:  # two records glued together (see MANIFEST): "...\tNo29286\t..."
                 lab = "Yes" if r[2].startswith("Yes") else "No"
-                recs += [(r[1], lab), (r[3], r[4])]
+                recs += [(int(r[0]), r[1], lab), (int(r[2][len(lab):]), r[3], r[4])]
             else:
-                recs.append((r[1], r[2]))
-        labels = np.array([{"Yes": 1, "No": 0}[lab.strip()] for _, lab in recs])
-        out[split] = Split([t for t, _ in recs], labels)
+                recs.append((int(r[0]), r[1], r[2]))
+        labels = np.array([{"Yes": 1, "No": 0}[lab.strip()] for _, _, lab in recs])
+        out[split] = Split([t for _, t, _ in recs], labels, {"id": np.array([i for i, _, _ in recs])})
     return out
 
 
@@ -85,15 +85,16 @@ def load_davidson(data: Path) -> dict[str, Split]:
 def load_hatexplain_val(data: Path) -> Split:
     with (data / "hatexplain" / "val.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    texts, labels, rationales = [], [], []
+    texts, labels, rationales, platform = [], [], [], []
     for r in rows:
+        platform.append(r["id"].rsplit("_", 1)[-1] if r["id"].endswith(("_gab", "_twitter")) else "other")
         votes = ast.literal_eval(r["annotators"])["label"]  # 0 hatespeech, 1 normal, 2 offensive
         majority = Counter(votes).most_common(1)[0][0]
         tokens = ast.literal_eval(r["post_tokens"])
         texts.append(" ".join(tokens))
         labels.append(int(majority != 1))
         rationales.append(_rationale_text(tokens, ast.literal_eval(r["rationales"])))
-    return Split(texts, np.array(labels), {"rationale": rationales})
+    return Split(texts, np.array(labels), {"rationale": rationales, "platform": platform})
 
 
 def _rationale_text(tokens: list[str], rationales: list[list[int]]) -> str:
@@ -154,6 +155,43 @@ def load_news_sentences(data: Path, n: int = 15000) -> dict[str, Split]:
     cut = int(0.8 * len(chosen))
     return {"train80": Split(chosen[:cut], np.zeros(cut, dtype=int)),
             "test20": Split(chosen[cut:], np.zeros(len(chosen) - cut, dtype=int))}
+
+
+@dataclass
+class GenreArticles:
+    """SemEval-2023 Task 3 articles with their genre (opinion 1 / reporting 0; satire left out)."""
+
+    ids: list[str]
+    labels: np.ndarray
+    sentences: list[list[str]]
+
+
+def load_semeval_genre(data: Path, split: str) -> GenreArticles:
+    """Articles of SemEval-2023 Task 3 ``split`` ("train" or "dev") as sentences, with genre.
+
+    An out-of-distribution check of the subjectivity head: other outlets and years than
+    CheckThat!'s, and labels of a different kind (the whole article's genre, by other
+    annotators). The article's share of subjective sentences (Parallax's opinion share) should
+    rank opinion pieces above reporting.
+    """
+    import blingfire
+
+    root = data / "semeval2023_t3_en"
+    genre = dict(r[:2] for r in _read_tsv(root / f"{split}-labels-subtask-1.tsv") if len(r) >= 2)
+    ids, labels, sents = [], [], []
+    for art_id, g in sorted(genre.items()):
+        if g not in ("opinion", "reporting"):
+            continue
+        text = (root / f"{split}-articles" / f"article{art_id}.txt").read_text(encoding="utf-8")
+        body = text.split("\n", 1)[1] if "\n" in text else text  # line 1 is the title
+        ss = [s.strip() for para in body.split("\n") if para.strip()
+              for s in blingfire.text_to_sentences(para.strip()).split("\n")]
+        ss = [s for s in ss if len(s.split()) >= 3]
+        if ss:
+            ids.append(art_id)
+            labels.append(int(g == "opinion"))
+            sents.append(ss)
+    return GenreArticles(ids, np.array(labels), sents)
 
 
 # --------------------------------------------------------------------------- model fitting

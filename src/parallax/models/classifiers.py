@@ -30,6 +30,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from .sentence_cues import SENTENCE_CUE_NAMES, sentence_cues
 from .vectors import sentence_vectors
 
 AVAILABLE: tuple[str, ...] = ("subjectivity", "checkworthy", "clickbait", "hate", "hyperpartisan")
@@ -206,6 +207,11 @@ class FeatureSpec:
     style_weight: float = 0.1
     max_chars: int = 0
     """Only the first ``max_chars`` characters of each text are used (0 = no limit)."""
+    word_weight: float = 1.0
+    """Scale of the (L2-normalised) word n-gram block against the dense blocks."""
+    cues: bool = False
+    """Append standardised sentence cues (:data:`SENTENCE_CUE_NAMES`)."""
+    cues_weight: float = 0.3
     embedding: str = ""
     """Append a dense sentence-embedding block: "" (none), "static" or "minilm" (see
     :func:`parallax.models.vectors.sentence_vectors`)."""
@@ -226,8 +232,9 @@ class FeatureSpec:
         return cls(**data)
 
     def blocks(self) -> tuple[str, ...]:
-        """Names of the hashed blocks in feature order."""
-        return ("word", "char") if self.char_bits else ("word",)
+        """Names of the hashed blocks in feature order (``word_bits=0`` drops the word block,
+        ``char_bits=0`` the char block)."""
+        return tuple(b for b, bits in (("word", self.word_bits), ("char", self.char_bits)) if bits)
 
     def block_size(self, block: str) -> int:
         """Number of hashed columns of ``block``."""
@@ -294,8 +301,10 @@ def char_wb_counts(normed: Sequence[str], spec: FeatureSpec) -> sp.csr_matrix:
 
 def hashed_counts(texts: Sequence[str], spec: FeatureSpec) -> dict[str, sp.csr_matrix]:
     """Raw (optionally log-scaled) hashed term counts per block for normalised ``texts``."""
-    normed = [normalize_text(t) for t in truncate(texts, spec)]
     out: dict[str, sp.csr_matrix] = {}
+    if not spec.blocks():
+        return out
+    normed = [normalize_text(t) for t in truncate(texts, spec)]
     for block in spec.blocks():
         if block == "char":  # the char_wb vectorizer's matrix, each distinct word hashed once
             mat = char_wb_counts(normed, spec)
@@ -326,17 +335,21 @@ def assemble(
     spec: FeatureSpec,
     idf: dict[str, np.ndarray],
     vectors: np.ndarray | None = None,
+    cue_values: np.ndarray | None = None,
 ) -> sp.csr_matrix:
     """Apply IDF, per-block L2 norm and block weights; append headline / style cues and the
     sentence-embedding block.
 
     With ``spec.style``, ``idf`` must also hold ``style_center`` and ``style_scale`` (the
-    training-set statistics used to standardise :func:`style_features`). With
+    training-set statistics used to standardise :func:`style_features`); with ``spec.cues``,
+    ``cues_center`` and ``cues_scale`` (the same for :func:`sentence_cues`). With
     ``spec.embedding``, ``vectors`` are the texts' unit-length embeddings from
     :func:`parallax.models.vectors.sentence_vectors` (computed here when not given: pass them
-    when the caller already has them, so one encoding feeds every head).
+    when the caller already has them, so one encoding feeds every head). ``cue_values``: the
+    texts' :func:`sentence_cues`, when already computed (training reuses them across folds).
     """
-    parts: list[sp.spmatrix] = []
+    n_rows = next(iter(counts.values())).shape[0] if counts else len(texts)
+    parts: list[sp.spmatrix] = [sp.csr_matrix((n_rows, 0), dtype=np.float64)]
     for block in spec.blocks():
         # Scaled in place: multiplying by sp.diags(idf) builds a matrix as wide as the hash
         # space on every call, which made per-text calls (top_terms) 7x slower.
@@ -352,6 +365,8 @@ def assemble(
         mat.data /= np.repeat(row_norm, lengths)
         if block == "char" and spec.char_weight != 1.0:
             mat = mat * spec.char_weight
+        if block == "word" and spec.word_weight != 1.0:
+            mat = mat * spec.word_weight
         parts.append(mat)
     if spec.headline:
         parts.append(sp.csr_matrix(headline_features(texts) * spec.headline_weight))
@@ -359,6 +374,10 @@ def assemble(
         raw = style_features(truncate(texts, spec))
         z = (raw - idf["style_center"]) / idf["style_scale"]
         parts.append(sp.csr_matrix(z * spec.style_weight))
+    if spec.cues:
+        raw = sentence_cues(truncate(texts, spec)) if cue_values is None else cue_values
+        z = (raw - idf["cues_center"]) / idf["cues_scale"]
+        parts.append(sp.csr_matrix(z * spec.cues_weight))
     if spec.embedding:
         if vectors is None:
             vectors = sentence_vectors(texts, spec.embedding)
@@ -425,6 +444,8 @@ class TextClassifier:
         n-grams that push towards the negative class are omitted.
         """
         spec = self.spec
+        if "word" not in spec.blocks():
+            return []
         counts = hashed_counts([text], spec)
         row = assemble(counts, [text], spec, self.idf)
         n_word = spec.block_size("word")
@@ -469,6 +490,10 @@ def classifier_from_arrays(
         coefs.append(arrays["style_coef"].astype(np.float32))
         idf["style_center"] = arrays["style_center"].astype(np.float64)
         idf["style_scale"] = arrays["style_scale"].astype(np.float64)
+    if spec.cues:
+        coefs.append(arrays["cues_coef"].astype(np.float32))
+        idf["cues_center"] = arrays["cues_center"].astype(np.float64)
+        idf["cues_scale"] = arrays["cues_scale"].astype(np.float64)
     if spec.embedding:
         coefs.append(arrays["embedding_coef"].astype(np.float32))
     return TextClassifier(
@@ -513,6 +538,12 @@ def classifier_to_arrays(clf: TextClassifier) -> dict[str, np.ndarray]:
         offset += n_style
         arrays["style_center"] = np.asarray(clf.idf["style_center"], dtype=np.float64)
         arrays["style_scale"] = np.asarray(clf.idf["style_scale"], dtype=np.float64)
+    if clf.spec.cues:
+        n_cues = len(SENTENCE_CUE_NAMES)
+        arrays["cues_coef"] = clf.coef[offset : offset + n_cues].astype(np.float32)
+        offset += n_cues
+        arrays["cues_center"] = np.asarray(clf.idf["cues_center"], dtype=np.float64)
+        arrays["cues_scale"] = np.asarray(clf.idf["cues_scale"], dtype=np.float64)
     if clf.spec.embedding:
         arrays["embedding_coef"] = clf.coef[offset:].astype(np.float32)
     return arrays
