@@ -345,7 +345,8 @@ def assemble(
 
     With ``spec.style``, ``idf`` must also hold ``style_center`` and ``style_scale`` (the
     training-set statistics used to standardise :func:`style_features`). With
-    ``spec.embedding``, ``vectors`` are the texts' unit-length embeddings from
+    ``spec.embedding``, ``vectors`` are the unit-length embeddings of
+    :func:`embedding_inputs` ``(texts, spec)`` from
     :func:`parallax.models.vectors.sentence_vectors` (computed here when not given: pass them
     when the caller already has them, so one encoding feeds every head).
     """
