@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -50,9 +51,10 @@ def test_registered(clf: TextClassifier) -> None:
     assert "hyperpartisan" in AVAILABLE
     assert clf.name == "hyperpartisan"
     assert clf.spec.style and clf.spec.max_chars > 0
+    assert clf.spec.embedding == "minilm" and 0 < clf.spec.embedding_chars <= 2000
     assert clf.coef.shape[0] == sum(
         clf.spec.block_size(b) for b in clf.spec.blocks()
-    ) + len(STYLE_FEATURE_NAMES)
+    ) + len(STYLE_FEATURE_NAMES) + 384
 
 
 def test_probabilities_in_unit_interval(clf: TextClassifier) -> None:
@@ -82,7 +84,7 @@ def test_loads_without_pickle_and_round_trips(clf: TextClassifier) -> None:
     with (root / "hyperpartisan.npz").open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
         arrays = {key: npz[key] for key in npz.files}
     assert all(a.dtype != object for a in arrays.values())
-    assert {"style_coef", "style_center", "style_scale"} <= set(arrays)
+    assert {"style_coef", "style_center", "style_scale", "embedding_coef"} <= set(arrays)
     rebuilt = classifiers.classifier_from_arrays(meta, arrays)
     np.testing.assert_allclose(rebuilt.predict_proba(SAMPLE), clf.predict_proba(SAMPLE), rtol=1e-6)
     again = classifiers.classifier_from_arrays(meta, classifiers.classifier_to_arrays(clf))
@@ -130,3 +132,51 @@ def test_style_cues_case_insensitive_on_lowercase() -> None:
     ):
         for t in texts:
             assert len(fast.findall(t.lower() if on_lower else t)) == len(cue.findall(t))
+
+
+def test_lead_vector_is_the_title_and_lead_only(clf: TextClassifier) -> None:
+    """The embedding block sees the first embedding_chars characters: text past them changes
+    only the n-gram and style blocks, and vectors passed in give the same scores."""
+    from parallax.models.vectors import sentence_vectors
+
+    inputs = classifiers.embedding_inputs(SAMPLE, clf.spec)
+    assert all(len(t) <= clf.spec.embedding_chars for t in inputs)
+    vecs = sentence_vectors(inputs, clf.spec.embedding)
+    np.testing.assert_allclose(clf.predict_proba(SAMPLE, vecs), clf.predict_proba(SAMPLE), rtol=1e-6)
+    zero = clf.predict_proba(SAMPLE, np.zeros_like(vecs))
+    assert np.max(np.abs(zero - clf.predict_proba(SAMPLE))) > 1e-3  # the block does count
+
+
+def test_evaluation_block_meets_the_floor(clf: TextClassifier) -> None:
+    """The card records in- and out-of-distribution figures; publishers kept apart >= 0.80."""
+    ev = clf.meta["evaluation"]
+    ood = {r["metric"]: r for r in ev["out_of_distribution"] if "publisher" in r["split"]}
+    assert ood["accuracy"]["value"] >= 0.80 and ood["accuracy"]["n"] == 645
+    assert [r["metric"] for r in ev["in_distribution"]] == ["accuracy"]
+
+
+def test_publisher_is_the_registrable_domain() -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from hyperpartisan_data import publisher
+
+    assert publisher("https://insider.foxnews.com/2017/a.html") == "foxnews.com"
+    assert publisher("http://www.foxnews.com/x") == "foxnews.com"
+    assert publisher("https://www.express.co.uk/news/1") == "express.co.uk"
+    assert publisher("https://www.businessinsider.com.au/x") == "businessinsider.com.au"
+    assert publisher("https://news.antiwar.com:443/x") == "antiwar.com"
+
+
+def test_publisher_folds_are_disjoint(data_dir: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from train_hyperpartisan import OUTER_FOLDS, SEED, grouped, load_hyperpartisan
+
+    arts = load_hyperpartisan(data_dir)
+    groups = np.array(arts.domains)
+    assert len(set(arts.domains)) > 250
+    for tr, te in grouped(arts.labels, groups, OUTER_FOLDS, SEED):
+        assert not set(groups[tr]) & set(groups[te])

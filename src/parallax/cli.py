@@ -144,29 +144,53 @@ def analyze(inputs: tuple[str, ...], out_dir: Path, db_path: Path | None, fields
 @main.command()
 @click.argument("task", type=click.Choice(["subjectivity", "checkworthy", "clickbait", "hate", "hyperpartisan",
                                           "loaded_language"]))
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--column", default="text", show_default=True, help="Column holding the text to classify.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Output CSV (default: stdout).")
-def classify(task: str, file: Path, column: str, out_path: Path | None) -> None:
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=None,
+              help="Label positive at this score instead of the model's tuned threshold (see --about).")
+@click.option("--about", is_flag=True,
+              help="Print the model's card: threshold, training data and licences, measured figures "
+                   "(in- and out-of-distribution). No FILE needed.")
+@click.option("--json", "as_json", is_flag=True, help="With --about: print it as JSON.")
+def classify(task: str, file: Path | None, column: str, out_path: Path | None, threshold: float | None,
+             about: bool, as_json: bool) -> None:
     """Add `label` and `score` columns for TASK to a CSV file (streamed in batches).
 
     hyperpartisan reads whole articles (put the title on the first line of the text);
-    loaded_language labels a text `loaded` when it holds a persuasion-technique span.
+    loaded_language labels a text `loaded` when it holds a persuasion-technique span (with
+    --threshold: when its score reaches it).
     """
+    from parallax.models.cards import format_about, model_about
     from parallax.models.classifiers import classify_texts
     from parallax.signals.loaded import find_loaded_spans, loaded_score
+
+    if about:
+        try:
+            info = model_about(task)
+        except (OSError, ValueError) as exc:
+            _fail(_one_line(str(exc)), 1)
+        click.echo(json.dumps(info, ensure_ascii=False, indent=1) if as_json else format_about(info))
+        return
+    if file is None:
+        _fail("missing FILE (a CSV to classify); use --about to describe the model")
+    if as_json:
+        _fail("--json goes with --about (classify writes CSV)")
+    assert file is not None  # for mypy: _fail exits
 
     def loaded(texts: list[str]) -> list[tuple[str, float]]:
         out = []
         for text in texts:
             spans = find_loaded_spans(text)
-            out.append(("loaded" if spans else "not-loaded", round(loaded_score(text, spans), 4)))
+            score = round(loaded_score(text, spans), 4)
+            hit = bool(spans) if threshold is None else score >= threshold
+            out.append(("loaded" if hit else "not-loaded", score))
         return out
 
     def label(rows: list[dict[str, str]]) -> None:
         texts = [r[column] or "" for r in rows]
-        results = loaded(texts) if task == "loaded_language" else classify_texts(task, texts)
+        results = loaded(texts) if task == "loaded_language" else classify_texts(task, texts, threshold)
         for row, (lab, score) in zip(rows, results, strict=True):
             row["label"], row["score"] = lab, f"{score:.4f}"
 

@@ -183,6 +183,16 @@ def style_features(texts: Sequence[str]) -> np.ndarray:
     return out
 
 
+def embedding_inputs(texts: Sequence[str], spec: FeatureSpec) -> list[str]:
+    """What the embedding block encodes: each text cut to ``spec.embedding_chars`` (if set).
+
+    Cut before encoding, not left to the encoder's own token limit, so that the memo in
+    :mod:`.vectors` keys on the short lead rather than on whole articles.
+    """
+    n = spec.embedding_chars
+    return [t[:n] for t in texts] if n > 0 else list(texts)
+
+
 def article_text(title: str, body: str) -> str:
     """The input expected by the ``hyperpartisan`` model: ``title + "\\n" + body``."""
     return f"{title.strip()}\n{body}"
@@ -216,6 +226,9 @@ class FeatureSpec:
     """Append a dense sentence-embedding block: "" (none), "static" or "minilm" (see
     :func:`parallax.models.vectors.sentence_vectors`)."""
     embedding_weight: float = 1.0
+    embedding_chars: int = 0
+    """Embed only the first ``embedding_chars`` characters of each text (0 = the whole text):
+    for an article, its title and lead, one encoder pass (see :func:`embedding_inputs`)."""
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-serialisable dict."""
@@ -343,7 +356,8 @@ def assemble(
     With ``spec.style``, ``idf`` must also hold ``style_center`` and ``style_scale`` (the
     training-set statistics used to standardise :func:`style_features`); with ``spec.cues``,
     ``cues_center`` and ``cues_scale`` (the same for :func:`sentence_cues`). With
-    ``spec.embedding``, ``vectors`` are the texts' unit-length embeddings from
+    ``spec.embedding``, ``vectors`` are the unit-length embeddings of :func:`embedding_inputs`
+    ``(texts, spec)`` from
     :func:`parallax.models.vectors.sentence_vectors` (computed here when not given: pass them
     when the caller already has them, so one encoding feeds every head). ``cue_values``: the
     texts' :func:`sentence_cues`, when already computed (training reuses them across folds).
@@ -380,7 +394,7 @@ def assemble(
         parts.append(sp.csr_matrix(z * spec.cues_weight))
     if spec.embedding:
         if vectors is None:
-            vectors = sentence_vectors(texts, spec.embedding)
+            vectors = sentence_vectors(embedding_inputs(texts, spec), spec.embedding)
         if vectors.shape[0] != len(texts):
             raise ValueError(f"{vectors.shape[0]} vectors for {len(texts)} texts")
         parts.append(sp.csr_matrix(np.asarray(vectors, dtype=np.float64) * spec.embedding_weight))
@@ -559,12 +573,13 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def classify_texts(task: str, texts: Sequence[str]) -> list[tuple[str, float]]:
-    """(label, P(positive)) per text, labelled at the model's tuned threshold."""
+def classify_texts(task: str, texts: Sequence[str], threshold: float | None = None) -> list[tuple[str, float]]:
+    """(label, P(positive)) per text, labelled at ``threshold`` (default: the model's tuned one)."""
     clf = load_classifier(task)
     probs = clf.predict_proba(list(texts))
     pos, neg = LABELS[task]
-    return [(pos if p >= clf.threshold else neg, round(float(p), 4)) for p in probs]
+    cut = clf.threshold if threshold is None else threshold
+    return [(pos if p >= cut else neg, round(float(p), 4)) for p in probs]
 
 
 def model_available(name: str) -> bool:
