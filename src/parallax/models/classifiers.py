@@ -30,6 +30,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from .headline_cues import HEADLINE_FEATURE_NAMES, headline_features
 from .sentence_cues import SENTENCE_CUE_NAMES, sentence_cues
 from .vectors import sentence_vectors
 
@@ -44,43 +45,6 @@ _MENTION_RE = re.compile(r"(?:(?<![\w@])@\w+|<user>)", re.IGNORECASE)
 _QUOTE_TRANS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 _WS_RE = re.compile(r"\s+")
 
-_NUMBER_WORDS = (
-    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-    "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|hundred"
-)
-_HEADLINE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("starts_with_number", re.compile(rf"^\W*(?:\d+|(?:{_NUMBER_WORDS})\b)", re.IGNORECASE)),
-    ("shouting_prefix", re.compile(r"^\W*[A-Z][A-Z0-9 ]{1,15}[:!]")),
-    (
-        "media_tag",
-        re.compile(r"[\[(](?:video|photos?|pics?|watch|gallery|quiz|poll|gifs?)[\])]", re.I),
-    ),
-    ("second_person", re.compile(r"\b(?:you|your|you're|yours|yourself|you'll|ya)\b", re.I)),
-    ("question_mark", re.compile(r"\?")),
-    (
-        "starts_interrogative",
-        re.compile(r"^\W*(?:what|why|how|which|who|can|should|would|could|do|does|is|are)\b", re.I),
-    ),
-    ("exclamation", re.compile(r"!")),
-    (
-        "superlative",
-        re.compile(
-            r"\b(?:best|worst|most|greatest|biggest|cutest|weirdest|ever|amazing|incredible|"
-            r"unbelievable|shocking|insane|epic|literally|totally|absolutely)\b",
-            re.I,
-        ),
-    ),
-    (
-        "forward_reference",
-        re.compile(
-            r"\b(?:this|these|here's|here is|what happened|will make you|won't believe|"
-            r"reasons|things|times when|ways to)\b",
-            re.I,
-        ),
-    ),
-    ("all_caps_word", re.compile(r"(?<!^)\b[A-Z]{3,}\b(?!:)")),
-)
-HEADLINE_FEATURE_NAMES: tuple[str, ...] = tuple(name for name, _ in _HEADLINE_CUES)
 
 # Article-level style cues (hyperpartisan model): rates per 100 words of cheap lexical signals
 # associated with opinionated / partisan writing vs. wire-style reporting.
@@ -142,16 +106,6 @@ def normalize_text(text: str) -> str:
     text = _URL_RE.sub(" xxurl ", text)
     text = _MENTION_RE.sub(" xxuser ", text)
     return _WS_RE.sub(" ", text).strip()
-
-
-def headline_features(texts: Sequence[str]) -> np.ndarray:
-    """Binary headline cues (see :data:`HEADLINE_FEATURE_NAMES`), shape ``(n, n_cues)``."""
-    out = np.zeros((len(texts), len(_HEADLINE_CUES)), dtype=np.float32)
-    for i, text in enumerate(texts):
-        for j, (_, pattern) in enumerate(_HEADLINE_CUES):
-            if pattern.search(text):
-                out[i, j] = 1.0
-    return out
 
 
 def style_features(texts: Sequence[str]) -> np.ndarray:
