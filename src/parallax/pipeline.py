@@ -31,9 +31,10 @@ from parallax.claims.claimsim import TooManyPairs
 from parallax.extract.extractor import extract_batch
 from parallax.ingest.readers import IngestOptions, iter_inputs
 from parallax.models.classifiers import load_classifier, model_available
-from parallax.report.render import SIGNAL_KEYS, build_report, write_report
+from parallax.report.render import SIGNAL_KEYS
 from parallax.signals.score import ScoreInput, score_batch
 from parallax.store.database import Store, UnitStoreError, run_lock
+from parallax.store.reports import Selection, write_reports
 from parallax.stories.cluster import ClusterInput, StoryIndex, vectors
 from parallax.stories.reuse import (
     NEAR_DUPLICATE_JACCARD,
@@ -84,16 +85,34 @@ STAGES = ("ingest", "clean", "segment", "extract", "cluster", "reuse", "align", 
 
 @dataclass
 class AnalyzeResult:
-    """What a run did: counts, per-stage seconds, the report and where it was written."""
+    """What a run did: counts, per-stage seconds, the report and where it was written.
+
+    ``digest`` is the report's ``corpus`` with its largest stories (what the terminal summary
+    shows); ``report`` reads the whole report back (from ``report_json``) only when asked for.
+    """
 
     counts: dict[str, int]
     timings: dict[str, float]
-    report: dict[str, Any]
+    digest: dict[str, Any]
     report_json: Path | None
     report_html: Path | None
     db_path: Path
     new_articles: int = 0
     new_units: int = 0
+    report_text: str | None = None  # the report.json text of a run that wrote no files
+    _report: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def report(self) -> dict[str, Any]:
+        """The whole report (parsed once from report.json; costs memory in its size)."""
+        if self._report is None:
+            if self.report_text is not None:
+                self._report = json.loads(self.report_text)
+            elif self.report_json is not None:
+                self._report = json.loads(self.report_json.read_text(encoding="utf-8"))
+            else:
+                raise ValueError("this run wrote no report")
+        return self._report
 
 
 @dataclass
@@ -118,12 +137,15 @@ def analyze(
     stdin: IO[bytes] | None = None,
     write: bool = True,
     notify: Callable[[str], None] | None = None,
+    select: Selection | None = None,
 ) -> AnalyzeResult:
     """Analyse inputs into the database and write ``report.json`` and ``report.html``.
 
     ``progress(event, n)`` is called with ("unit", 1) per input unit read and
     ("stage:NAME", 0) when a corpus stage starts, for progress bars. ``notify`` is told when
     the run waits for another run writing the same database (runs on one database take turns).
+    ``select`` is what the report covers: by default the stories of this run's inputs
+    (see :mod:`parallax.store.reports`).
     """
     missing = [name for name in ("subjectivity", "checkworthy", "clickbait", "hate") if not model_available(name)]
     if missing:  # fail before any work rather than at the score stage
@@ -132,7 +154,8 @@ def analyze(
     db = Path(db_path) if db_path is not None else out / "parallax.db"
     timer = _Timer()
     with run_lock(db, notify), Store(db) as store:
-        new_articles, new_units = _ingest_all(store, inputs, options, timer, progress, stdin)
+        run_units: list[str] = []
+        new_articles, new_units = _ingest_all(store, inputs, options, timer, progress, stdin, run_units)
         if progress:
             progress("stage:cluster", 0)
         # Only stories that received new articles are re-analysed: a re-run on the same
@@ -142,10 +165,26 @@ def analyze(
             progress("stage:score", 0)
         _score_pending(store, timer)
         with timer.stage("report"):
-            report = build_report(store.ledger(), store.iter_articles(), store.stories())
-            paths = write_report(report, out) if write else (None, None)
-    counts = {k: (len(v) if isinstance(v, list) else v) for k, v in report["corpus"].items()}
-    return AnalyzeResult(counts, timer.seconds, report, paths[0], paths[1], db, new_articles, new_units)
+            sel = select or Selection()
+            if sel.kind == "run":
+                sel.run_units = run_units
+            digest, json_path, html_path, text = write_reports(store, sel, out if write else None)
+    counts = {k: v for k, v in digest["corpus"].items() if isinstance(v, int)}
+    counts["rejected"] = len(digest["corpus"]["rejected"])
+    return AnalyzeResult(counts, timer.seconds, digest, json_path, html_path, db, new_articles, new_units, text)
+
+
+def report_only(db_path: Path | str, out_dir: Path | str, select: Selection) -> AnalyzeResult:
+    """Write ``report.json`` and ``report.html`` of a selection of an analysed database (no inputs)."""
+    db, out = Path(db_path), Path(out_dir)
+    timer = _Timer()
+    # The run lock: report pieces are written to the database, and a running analyze may be
+    # changing the same stories.
+    with run_lock(db), Store(db) as store, timer.stage("report"):
+        digest, json_path, html_path, _ = write_reports(store, select, out)
+    counts = {k: v for k, v in digest["corpus"].items() if isinstance(v, int)}
+    counts["rejected"] = len(digest["corpus"]["rejected"])
+    return AnalyzeResult(counts, timer.seconds, digest, json_path, html_path, db)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -211,8 +250,9 @@ def _ingest_all(
     timer: _Timer,
     progress: Callable[[str, int], None] | None,
     stdin: IO[bytes] | None,
+    run_units: list[str],
 ) -> tuple[int, int]:
-    known = store.known_units()
+    known: set[str] = set()  # units of this run; earlier runs' are looked up in the ledger
     occurrences: dict[str, int] = defaultdict(int)
     batch: list[Article] = []
     batch_ids: set[str] = set()
@@ -233,7 +273,8 @@ def _ingest_all(
         occurrences[unit.unit_key] += 1
         if occurrences[unit.unit_key] > 1:
             unit = _rekey(unit, f"{unit.unit_key}~{occurrences[unit.unit_key]}")
-        if unit.unit_key in known:
+        run_units.append(unit.unit_key)
+        if unit.unit_key in known or store.has_unit(unit.unit_key):
             continue  # seen in an earlier run: already accounted for
         new_units += 1
         known.add(unit.unit_key)

@@ -112,6 +112,10 @@ class Store:
     def known_units(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT unit_key FROM inputs")}
 
+    def has_unit(self, unit_key: str) -> bool:
+        """Whether the ledger holds this input unit (read by an earlier run)."""
+        return self.db.execute("SELECT 1 FROM inputs WHERE unit_key = ?", (unit_key,)).fetchone() is not None
+
     def has_article(self, article_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
