@@ -235,6 +235,7 @@ def test_migration_004_fills_an_older_database(raqqa_run: Any, tmp_path: Path) -
         for table in ("story_terms", "report_stories", "report_articles"):
             con.execute(f"DROP TABLE {table}")
         con.execute("DROP INDEX stories_updated")
+        con.execute("DROP INDEX stories_pending")
         con.execute("PRAGMA user_version = 3")
     con.close()
     assert ensure_current(db) == 5

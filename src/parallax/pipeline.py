@@ -29,13 +29,14 @@ from typing import IO, Any
 from parallax.claims.align import AlignSentence, align_story, candidates
 from parallax.claims.claimsim import TooManyPairs
 from parallax.extract.extractor import extract_batch
+from parallax.incremental import assign_new_articles
 from parallax.ingest.readers import IngestOptions, iter_inputs
 from parallax.models.classifiers import load_classifier, model_available
 from parallax.report.render import SIGNAL_KEYS
 from parallax.signals.score import ScoreInput, score_batch
 from parallax.store.database import Store, UnitStoreError, run_lock
 from parallax.store.reports import Selection, write_reports
-from parallax.stories.cluster import ClusterInput, StoryIndex, vectors
+from parallax.stories.cluster import ClusterInput, vectors
 from parallax.stories.reuse import (
     NEAR_DUPLICATE_JACCARD,
     ReuseItem,
@@ -403,23 +404,11 @@ def _extraction_from_json(data: dict[str, Any]) -> Extraction:
 def _corpus_stages(store: Store, timer: _Timer) -> None:
     """Assign new articles to stories (one commit), then analyse each pending story (a commit each)."""
     subj_threshold = load_classifier("subjectivity").threshold
-    touched: set[str] = set()
     with timer.stage("cluster"):
-        # Stories form within one language: unrelated German and Spanish articles share
-        # function words and names, never a story.
-        indexes: dict[str, StoryIndex] = defaultdict(StoryIndex)
-        for row, idx, val in store.lead_vectors():
-            item = ClusterInput(row["id"], row["title"], "", row["published"], row["copy_of"])
-            sid = indexes[row["language"] or "en"].add(item, idx, val, story=row["story_id"])
-            if row["story_id"] is None:
-                touched.add(sid)
-        merged: dict[str, str] = {}
-        for index in indexes.values():
-            merged.update(index.merge(touched))
-        touched = {merged.get(s, s) for s in touched}
-        stories = [s for index in indexes.values() for s in index.stories() if s.id in touched]
+        # Only the stories the new articles reach are read (docs/incremental.md).
+        stories, removed, _ = assign_new_articles(store)
     with timer.stage("store"):
-        store.save_story_assignments(stories, removed=sorted(merged))
+        store.save_story_assignments(stories, removed=removed)
         # Pending: the stories just touched, and any a killed run left unanalysed.
         pending = store.pending_stories()
     for story_id, article_ids in pending:

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from parallax.store.stories import backfill_story_terms, save_story_terms
 from parallax.text.language import language_group
 from parallax.types import Article, Extraction, Features, Rejection, Signals, Story, StoryAlignment
 
@@ -104,6 +105,9 @@ class Store:
             if number > version:
                 with self.db:
                     self.db.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+                if number == 5:
+                    # Story postings are made from the stored lead vectors (blobs SQL cannot read).
+                    backfill_story_terms(self.db)
                 version = number
         return int(version)
 
@@ -302,6 +306,8 @@ class Store:
                                 [(s.id, a) for s in stories for a in s.articles])
             self.db.executemany("DELETE FROM story_stats WHERE story_id = ?", [(s,) for s in removed])
             self.db.executemany(_STORY_STATS, [(s.id,) for s in stories])
+            # The postings the next run clusters against change with the assignments, atomically.
+            save_story_terms(self.db, [s.id for s in stories], removed)
 
     def pending_stories(self) -> list[tuple[str, list[str]]]:
         """Stories whose analysis is not saved yet: (id, article ids in corpus order)."""

@@ -54,3 +54,5 @@ END;
 
 -- Reports by --since select stories by when they were last analysed.
 CREATE INDEX stories_updated ON stories(updated_at);
+-- Stories left to align (a run's touched stories, or a killed run's), found without a scan.
+CREATE INDEX stories_pending ON stories(id) WHERE alignment IS NULL;
