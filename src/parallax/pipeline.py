@@ -29,13 +29,13 @@ from typing import IO, Any
 from parallax.claims.align import AlignSentence, align_story, candidates
 from parallax.claims.claimsim import TooManyPairs
 from parallax.extract.extractor import extract_batch
-from parallax.incremental import assign_new_articles
 from parallax.ingest.readers import IngestOptions, iter_inputs
 from parallax.models.classifiers import load_classifier, model_available
 from parallax.report.render import SIGNAL_KEYS
 from parallax.signals.score import ScoreInput, score_batch
 from parallax.store.database import Store, UnitStoreError, run_lock
 from parallax.store.reports import Selection, write_reports
+from parallax.store.stories import assign_new_articles
 from parallax.stories.cluster import ClusterInput, vectors
 from parallax.stories.reuse import (
     NEAR_DUPLICATE_JACCARD,
@@ -406,7 +406,7 @@ def _corpus_stages(store: Store, timer: _Timer) -> None:
     subj_threshold = load_classifier("subjectivity").threshold
     with timer.stage("cluster"):
         # Only the stories the new articles reach are read (docs/incremental.md).
-        stories, removed, _ = assign_new_articles(store)
+        stories, removed, _ = assign_new_articles(store.db)
     with timer.stage("store"):
         store.save_story_assignments(stories, removed=removed)
         # Pending: the stories just touched, and any a killed run left unanalysed.

@@ -1,5 +1,11 @@
 """The stored side of incremental clustering: story postings, members and unassigned articles.
 
+A run adds articles with no story yet. :func:`assign_new_articles` places each against the stored
+stories through their stored postings (:class:`parallax.stories.incremental.StoredStoryIndex`),
+then gives the touched stories a merge pass. Only the touched stories are returned: ``pipeline``
+saves their assignments and re-aligns and re-scores them; every other story keeps its stored
+analysis (docs/incremental.md).
+
 ``story_terms`` (migration 005) lists, per language and lead-vector term, the stories whose
 members hold the term with the seq of the first such member. :class:`StoredStories` answers
 :class:`parallax.stories.incremental.StorySource` from it, so clustering new articles reads the
@@ -14,7 +20,8 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 
 from parallax.stories.cluster import ClusterInput
-from parallax.stories.incremental import StoredMember
+from parallax.stories.incremental import StoredMember, StoredStoryIndex
+from parallax.types import Story
 
 # Stories whose postings are rewritten per transaction by the backfill of an older database.
 _BACKFILL_BATCH = 200
@@ -92,3 +99,26 @@ def backfill_story_terms(db: sqlite3.Connection) -> int:
         with db:
             save_story_terms(db, todo[lo:lo + _BACKFILL_BATCH])
     return len(todo)
+
+
+def assign_new_articles(db: sqlite3.Connection) -> tuple[list[Story], list[str], int]:
+    """Stories touched by the articles without one, and the stored stories merged away.
+
+    Returns (touched stories with all their members, ids of stories absorbed by a merge, number
+    of stored articles read). Stories form within one language group: unrelated German and
+    Spanish articles share function words and names, never a story.
+    """
+    indexes: dict[str, StoredStoryIndex] = {}
+    touched: set[str] = set()
+    for language, member in unassigned(db):
+        index = indexes.get(language)
+        if index is None:
+            index = indexes[language] = StoredStoryIndex(StoredStories(db, language))
+        touched.add(index.add_new(member.item, member.idx, member.val, member.seq))
+    merged: dict[str, str] = {}
+    for index in indexes.values():
+        merged.update(index.merge(touched))
+    touched = {merged.get(s, s) for s in touched}
+    stories = [s for index in indexes.values() for s in index.stories() if s.id in touched]
+    loaded = sum(index.loaded_articles for index in indexes.values())
+    return stories, sorted(merged), loaded
