@@ -215,7 +215,8 @@ def test_migration_005_backfills_story_postings(two_runs: dict[str, Any], tmp_pa
     expected = _rows(db, query)
     with sqlite3.connect(db) as con:
         con.executescript("DROP TABLE story_terms; DROP TABLE report_stories; DROP TABLE report_articles; "
-                          "DROP INDEX stories_updated; DROP INDEX stories_pending; DROP TRIGGER report_story_update; "
+                          "DROP INDEX stories_updated; DROP INDEX stories_pending; DROP INDEX articles_unscored; "
+                          "DROP TRIGGER report_story_update; "
                           "DROP TRIGGER report_story_delete; DROP TRIGGER report_article_update; "
                           "DROP TRIGGER report_article_delete; PRAGMA user_version = 4;")
     con.close()

@@ -223,6 +223,72 @@ def report(out_dir: Path, db_path: Path | None, quiet: bool, as_json: bool, repo
 
 
 @main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("parallax-out"),
+              show_default=True, help="Folder for report.json, report.html and the database.")
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=None,
+              help="SQLite database (default: OUT/parallax.db).")
+@click.option("--field", "fields", multiple=True, metavar="ROLE=NAME", help="Record field mapping (as analyze).")
+@click.option("--encoding", default=None, help="Encoding of input files that are not UTF-8.")
+@click.option("--limit", "limits", multiple=True, metavar="NAME=VALUE", help="Change a reading limit (as analyze).")
+@click.option("--interval", default=2.0, show_default=True, type=click.FloatRange(0.05),
+              help="Seconds between polls of FOLDER.")
+@click.option("--settle", default=2.0, show_default=True, type=click.FloatRange(0.0),
+              help="Seconds a file's size and time must stay unchanged before it is read.")
+@click.option("--once", is_flag=True, help="Analyse what FOLDER holds now (once it has settled), then exit.")
+@click.option("--max-polls", type=click.IntRange(1), default=None, help="Exit after this many polls.")
+@click.option("--quiet", "-q", is_flag=True, help="No line per batch.")
+@_report_options
+def watch(folder: Path, out_dir: Path, db_path: Path | None, fields: tuple[str, ...], encoding: str | None,
+          limits: tuple[str, ...], interval: float, settle: float, once: bool, max_polls: int | None,
+          quiet: bool, report_all: bool, story_ids: tuple[str, ...], since: str | None) -> None:
+    """Analyse files as they appear in FOLDER (polling), each batch into the same database.
+
+    A file is read once complete: write it as NAME.part and rename it, or let it settle
+    (--settle). Each batch rewrites report.json and report.html for the stories it touched
+    (or --all, --story, --since). Stop with Ctrl-C or SIGTERM; what was analysed is kept.
+    """
+    import signal
+    import time
+
+    from parallax.ingest.watch import Watcher
+    from parallax.pipeline import analyze as run
+
+    db = _check_paths(out_dir, db_path)
+    options = _ingest_options(fields, encoding, limits)
+    select = _selection(report_all, story_ids, since)
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    watcher = Watcher(folder, settle)
+    polls = 0
+    try:
+        while True:
+            files = watcher.poll()
+            polls += 1
+            if files:
+                result = run(files, out_dir=out_dir, db_path=db, options=options, select=select,
+                             notify=lambda m: click.echo(f"parallax: {m}", err=True))
+                if not quiet:
+                    c = result.digest["corpus"]
+                    click.echo(safe(f"{len(files)} file{'s' if len(files) != 1 else ''}: {c['inputs_seen']} inputs, "
+                                    f"{result.new_articles} new articles, {len(c['rejected'])} rejected · "
+                                    f"{c['stories']} stories in {result.report_html or 'the report'}"))
+            if (once and polls > 1 and not watcher.pending()) or (max_polls and polls >= max_polls):
+                break
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        if not quiet:
+            click.echo("parallax: watch stopped; what was analysed is kept", err=True)
+    except sqlite3.Error as exc:
+        _fail(_db_error(db, exc), 1)
+    except (OSError, RuntimeError, MemoryError, ValueError) as exc:
+        _fail(_one_line(str(exc) or type(exc).__name__), 1)
+
+
+@main.command()
 @click.argument("task", type=click.Choice(["subjectivity", "checkworthy", "clickbait", "hate", "hyperpartisan",
                                           "loaded_language"]))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))

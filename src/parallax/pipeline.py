@@ -253,7 +253,6 @@ def _ingest_all(
     stdin: IO[bytes] | None,
     run_units: list[str],
 ) -> tuple[int, int]:
-    known: set[str] = set()  # units of this run; earlier runs' are looked up in the ledger
     occurrences: dict[str, int] = defaultdict(int)
     batch: list[Article] = []
     batch_ids: set[str] = set()
@@ -275,10 +274,9 @@ def _ingest_all(
         if occurrences[unit.unit_key] > 1:
             unit = _rekey(unit, f"{unit.unit_key}~{occurrences[unit.unit_key]}")
         run_units.append(unit.unit_key)
-        if unit.unit_key in known or store.has_unit(unit.unit_key):
+        if store.has_unit(unit.unit_key):
             continue  # seen in an earlier run: already accounted for
         new_units += 1
-        known.add(unit.unit_key)
         article = unit if isinstance(unit, Rejection) else prepare(unit, timer)
         if isinstance(article, Rejection):
             rejected.append(article)
@@ -478,9 +476,11 @@ def _not_supported(article_id: str, language: str) -> Signals:
 
 def _score_pending(store: Store, timer: _Timer) -> None:
     """Signals of every article without them; an article that cannot be scored is rejected."""
-    rows = store.articles_without_signals()
-    for lo in range(0, len(rows), BATCH_SIZE):
-        chunk = rows[lo:lo + BATCH_SIZE]
+    ids = store.unscored_ids()
+    for lo in range(0, len(ids), BATCH_SIZE):
+        # Rows (text and extraction) are read a batch at a time: memory follows the batch.
+        by_id = store.articles_by_id(ids[lo:lo + BATCH_SIZE])
+        chunk = [by_id[i] for i in ids[lo:lo + BATCH_SIZE] if i in by_id]
         scored = [r for r in chunk if supported(r["language"])]
         unscored = [_not_supported(r["id"], r["language"]) for r in chunk if not supported(r["language"])]
         with timer.stage("score"):

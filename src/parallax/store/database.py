@@ -280,6 +280,10 @@ class Store:
     def articles_without_signals(self) -> list[sqlite3.Row]:
         return list(self.iter_articles("WHERE signals IS NULL"))
 
+    def unscored_ids(self) -> list[str]:
+        """Ids of the articles without signals (a run's new ones), in corpus order."""
+        return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE signals IS NULL ORDER BY seq")]
+
     def set_signals(self, signals: list[Signals]) -> None:
         with self.db:
             self.db.executemany(

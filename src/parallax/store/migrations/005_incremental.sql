@@ -56,3 +56,5 @@ END;
 CREATE INDEX stories_updated ON stories(updated_at);
 -- Stories left to align (a run's touched stories, or a killed run's), found without a scan.
 CREATE INDEX stories_pending ON stories(id) WHERE alignment IS NULL;
+-- Articles left to score (a run's new ones), found without reading every article's row.
+CREATE INDEX articles_unscored ON articles(seq) WHERE signals IS NULL;
