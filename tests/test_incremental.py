@@ -222,3 +222,23 @@ def test_migration_005_backfills_story_postings(two_runs: dict[str, Any], tmp_pa
     con.close()
     assert ensure_current(db) == 5
     assert _rows(db, query) == expected and expected
+
+
+def test_report_command(two_runs: dict[str, Any], tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from parallax.cli import main
+
+    db, raqqa_id = two_runs["db"], two_runs["before"][0][0]
+    runner = CliRunner()
+    res = runner.invoke(main, ["report", "--db", str(db), "--out", str(tmp_path / "r"), "--story", raqqa_id, "--json"])
+    assert res.exit_code == 0, res.output
+    assert [s["id"] for s in json.loads(res.output)["stories"]] == [raqqa_id]
+    assert (tmp_path / "r" / "report.html").stat().st_size > 0
+    base = ["report", "--db", str(db), "--out", str(tmp_path / "r")]
+    res = runner.invoke(main, [*base, "--all", "--since", "2020-01-01"])
+    assert res.exit_code == 2 and "one of --all, --story and --since" in res.output
+    res = runner.invoke(main, [*base, "--story", "nope"])
+    assert res.exit_code == 1 and "no story 'nope'" in res.output
+    res = runner.invoke(main, [*base, "--since", "yesterday"])
+    assert res.exit_code == 2 and "--since expects a date" in res.output
