@@ -242,3 +242,14 @@ def test_report_command(two_runs: dict[str, Any], tmp_path: Path) -> None:
     assert res.exit_code == 1 and "no story 'nope'" in res.output
     res = runner.invoke(main, [*base, "--since", "yesterday"])
     assert res.exit_code == 2 and "--since expects a date" in res.output
+
+
+def test_streamed_html_is_the_page_rendered_in_memory(raqqa_run: Any) -> None:
+    import re
+
+    from parallax.report.render import render_html
+
+    def norm(html: str) -> str:
+        return re.sub(r"\s+", " ", html).strip()
+
+    assert norm(raqqa_run.report_html.read_text(encoding="utf-8")) == norm(render_html(raqqa_run.report))
