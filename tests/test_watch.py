@@ -52,6 +52,18 @@ def test_a_file_is_handed_out_once_it_has_settled(tmp_path: Path) -> None:
     assert is_partial(Path("x.jsonl.gz.tmp")) and not is_partial(Path("x.jsonl.gz"))
 
 
+def test_the_watchers_own_output_is_not_read(tmp_path: Path) -> None:
+    clock = _Clock()
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("out/report.json", "out/parallax.db", "p.db", "p.db-wal", "p.db.lock", "news.txt"):
+        (tmp_path / name).write_text("x")
+    watcher = Watcher(tmp_path, settle=0.0, clock=clock, ignore=(out, tmp_path / "p.db"))
+    watcher.poll()
+    clock.now += 1
+    assert watcher.poll() == [tmp_path / "news.txt"]
+
+
 def _articles(db: Path) -> dict[str, str]:
     try:
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as con:

@@ -262,7 +262,7 @@ def watch(folder: Path, out_dir: Path, db_path: Path | None, fields: tuple[str, 
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    watcher = Watcher(folder, settle)
+    watcher = Watcher(folder, settle, ignore=(out_dir, db))
     polls = 0
     try:
         while True:

@@ -50,6 +50,8 @@ class Watcher:
     folder: Path
     settle: float = DEFAULT_SETTLE
     clock: Callable[[], float] = time.time
+    # Paths never read (the run's own output folder and database, should they lie inside).
+    ignore: tuple[Path, ...] = ()
     _last: dict[Path, Signature] = field(default_factory=dict)  # seen at the previous poll
     _done: dict[Path, Signature] = field(default_factory=dict)  # handed out, with the signature then
 
@@ -61,6 +63,8 @@ class Watcher:
         for path, skipped in walk(self.folder):
             if skipped or is_partial(path) or any(part.startswith(".") for part in
                                                   path.relative_to(self.folder).parts[:-1]):
+                continue
+            if self.ignore and self._ignored(path):
                 continue
             try:
                 st = path.stat()
@@ -77,6 +81,17 @@ class Watcher:
         for gone in [p for p in self._done if p not in current]:
             del self._done[gone]
         return ready
+
+    def _ignored(self, path: Path) -> bool:
+        real = path.resolve()
+        for root in self.ignore:
+            base = root.resolve()
+            if real == base or base in real.parents:
+                return True
+            # The database's companions: p.db-wal, p.db-shm, p.db.lock.
+            if real.parent == base.parent and real.name.startswith((base.name + "-", base.name + ".")):
+                return True
+        return False
 
     def pending(self) -> int:
         """Files seen at the last poll that are not handed out yet (still settling)."""
