@@ -1,7 +1,9 @@
 """The pipeline: ingest → clean → segment → extract → cluster → align → score → report.
 
 Per-article stages (ingest to extract, and score) are pure functions of one article, run in
-batches; corpus stages (cluster, align) run over the database once the new articles are in.
+batches; corpus stages (cluster, align) run once the new articles are in, over the stored
+stories the new articles reach and no others (docs/incremental.md). The report covers the
+stories of the run's inputs (or a selection) and is streamed story by story.
 Each article is committed with its ledger row, so a killed run loses nothing already done
 and a re-run skips the units it has seen; story assignments are committed before any story is
 aligned, then each story's analysis on its own, so a run killed while aligning resumes with the
