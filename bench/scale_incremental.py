@@ -21,6 +21,7 @@ import json
 import os
 import random
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -157,6 +158,24 @@ def bench_incremental(sizes: list[int], repeat: int, baseline: Path | None, work
     return results
 
 
+def check_same_stories(db: Path, add_file: Path, baseline: Path, work: Path) -> dict[str, Any]:
+    """Add the same articles to two copies of ``db``, with this code and with ``baseline`` (which
+    reloads every stored article to cluster); return whether every article got the same story."""
+    got = {}
+    for label, code in (("parallax", REPO / "src"), ("baseline", baseline)):
+        target = work / f"check-{label}.db"
+        shutil.copy(db, target)
+        run = _child(code, add_file, work / f"check-out-{label}", target)
+        with sqlite3.connect(target) as con:
+            got[label] = dict(con.execute("SELECT id, story_id FROM articles"))
+        con.close()
+        got[label + "_run"] = run
+    differ = sorted(a for a in got["parallax"] if got["parallax"][a] != got["baseline"].get(a))
+    return {"articles": len(got["parallax"]), "same_story_for_every_article": not differ,
+            "differing": differ[:20], "wall_s": {k: got[k + "_run"]["wall_s"] for k in ("parallax", "baseline")},
+            "maxrss_mib": {k: got[k + "_run"]["maxrss_mib"] for k in ("parallax", "baseline")}}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,4000", help="database sizes, comma-separated")
@@ -164,7 +183,14 @@ def main() -> int:
     parser.add_argument("--baseline", type=Path, default=None, help="src/ of another checkout to compare")
     parser.add_argument("--add", type=int, default=ADD, help="articles added per timed run")
     parser.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temp folder)")
+    parser.add_argument("--check-db", type=Path, default=None,
+                        help="only compare story assignments with --baseline after adding --add-file to this database")
+    parser.add_argument("--add-file", type=Path, default=None)
     args = parser.parse_args()
+    if args.check_db:
+        work = args.work or Path(tempfile.mkdtemp(prefix="parallax-check-"))
+        print(json.dumps(check_same_stories(args.check_db, args.add_file, args.baseline, work), indent=1))
+        return 0
     if not CORPUS.exists():
         subprocess.run([sys.executable, str(BENCH / "build_corpus.py")], check=True)
     work = args.work or Path(tempfile.mkdtemp(prefix="parallax-scale-"))
