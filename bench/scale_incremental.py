@@ -176,6 +176,39 @@ def check_same_stories(db: Path, add_file: Path, baseline: Path, work: Path) -> 
             "maxrss_mib": {k: got[k + "_run"]["maxrss_mib"] for k in ("parallax", "baseline")}}
 
 
+REPORT_CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+t = time.perf_counter()
+if sys.argv[1] == "stream":
+    from parallax.pipeline import report_only
+    from parallax.store.reports import Selection
+    n = report_only(Path(sys.argv[2]), Path(sys.argv[3]), Selection("all")).counts["stories"]
+else:  # the whole report in memory, as analyze did before
+    from parallax.report.render import build_report, write_report
+    from parallax.store.database import Store
+    with Store(sys.argv[2]) as s:
+        rep = build_report(s.ledger(), s.iter_articles("WHERE story_id IS NOT NULL"), s.stories())
+        write_report(rep, Path(sys.argv[3]))
+        n = len(rep["stories"])
+print("@@" + json.dumps({"wall_s": round(time.perf_counter() - t, 1), "stories": n,
+      "maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def bench_report_all(db: Path, baseline: Path, work: Path) -> dict[str, Any]:
+    """Peak RSS and time of a report of the whole database: streamed (this code) vs in memory (baseline)."""
+    out: dict[str, Any] = {}
+    for mode, code in (("stream", REPO / "src"), ("in_memory", baseline)):
+        target = work / f"report-{mode}.db"
+        shutil.copy(db, target)
+        env = {**os.environ, "PYTHONPATH": str(code)}
+        proc = subprocess.run([sys.executable, "-c", REPORT_CHILD, mode, str(target), str(work / f"rep-{mode}")],
+                              capture_output=True, text=True, env=env, timeout=3600, check=True)
+        out[mode] = json.loads(next(x for x in proc.stdout.splitlines() if x.startswith("@@"))[2:])
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,4000", help="database sizes, comma-separated")
@@ -186,7 +219,13 @@ def main() -> int:
     parser.add_argument("--check-db", type=Path, default=None,
                         help="only compare story assignments with --baseline after adding --add-file to this database")
     parser.add_argument("--add-file", type=Path, default=None)
+    parser.add_argument("--report-db", type=Path, default=None,
+                        help="only time a whole-database report of this database, streamed vs --baseline")
     args = parser.parse_args()
+    if args.report_db:
+        work = args.work or Path(tempfile.mkdtemp(prefix="parallax-report-"))
+        print(json.dumps(bench_report_all(args.report_db, args.baseline, work), indent=1))
+        return 0
     if args.check_db:
         work = args.work or Path(tempfile.mkdtemp(prefix="parallax-check-"))
         print(json.dumps(check_same_stories(args.check_db, args.add_file, args.baseline, work), indent=1))
