@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+import shutil
 import sqlite3
 import sys
 from pathlib import Path
@@ -68,6 +69,16 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())[:500]
 
 
+def _report_options(fn: Any) -> Any:
+    """The options that choose what report.json and report.html cover (analyze, report, watch)."""
+    fn = click.option("--since", default=None, metavar="DATE",
+                      help="Report the stories analysed at or after DATE (2026-11-30 or an ISO time, UTC).")(fn)
+    fn = click.option("--story", "story_ids", multiple=True, metavar="ID",
+                      help="Report these stories (repeatable).")(fn)
+    return click.option("--all", "report_all", is_flag=True,
+                        help="Report the whole database (default: the stories of this run's inputs).")(fn)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="parallax")
 def main() -> None:
@@ -87,13 +98,15 @@ def main() -> None:
               help="Change a reading limit, e.g. --limit unit_bytes=20MB (repeatable; see docs/reliability.md).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Write the report JSON to stdout.")
+@_report_options
 def analyze(inputs: tuple[str, ...], out_dir: Path, db_path: Path | None, fields: tuple[str, ...],
-            encoding: str | None, limits: tuple[str, ...], quiet: bool, as_json: bool) -> None:
+            encoding: str | None, limits: tuple[str, ...], quiet: bool, as_json: bool,
+            report_all: bool, story_ids: tuple[str, ...], since: str | None) -> None:
     """Analyse INPUT files, folders (recursive) or - (JSONL on stdin).
 
     Formats: .txt, .html/.htm, .json, .jsonl, .csv/.tsv, and any of these gzipped.
+    The report covers the stories of these inputs (see --all, --story, --since).
     """
-    from parallax.ingest.readers import IngestOptions
     from parallax.pipeline import analyze as run
 
     for item in inputs:
@@ -101,18 +114,9 @@ def analyze(inputs: tuple[str, ...], out_dir: Path, db_path: Path | None, fields
             _fail(f"no such file or folder: {item}")
     if "-" in inputs and sys.stdin.isatty():
         _fail("'-' reads JSONL from stdin, but stdin is a terminal")
-    if out_dir.exists() and not out_dir.is_dir():
-        _fail(f"--out {out_dir} exists and is not a folder")
-    db = db_path if db_path is not None else out_dir / "parallax.db"
-    if db.is_dir():
-        _fail(f"--db {db} is a folder, not a database file")
-    if encoding:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            _fail(f"--encoding {encoding!r} is not an encoding Python knows (e.g. latin-1, cp1252, utf-16)")
-    options = IngestOptions(fields=_parse_fields(fields), encoding=encoding, limits=_parse_limits(limits))
-    options.max_unit_bytes = options.limits.unit_bytes
+    db = _check_paths(out_dir, db_path)
+    options = _ingest_options(fields, encoding, limits)
+    select = _selection(report_all, story_ids, since)
     show = not quiet and not as_json and sys.stderr.isatty()
     bar = _Progress(show)
 
@@ -121,24 +125,167 @@ def analyze(inputs: tuple[str, ...], out_dir: Path, db_path: Path | None, fields
             click.echo(f"parallax: {message}", err=True)
 
     try:
-        result = run(inputs, out_dir=out_dir, db_path=db, options=options, progress=bar, notify=notify)
+        result = run(inputs, out_dir=out_dir, db_path=db, options=options, progress=bar, notify=notify,
+                     select=select)
     except KeyboardInterrupt:
         bar.close()
         _fail("interrupted; what was analysed is kept, run again to continue", 130)
     except sqlite3.Error as exc:
         bar.close()
         _fail(_db_error(db, exc), 1)
-    except (OSError, RuntimeError, MemoryError) as exc:
+    except (OSError, RuntimeError, MemoryError, ValueError) as exc:
         bar.close()
         _fail(_one_line(str(exc) or type(exc).__name__), 1)
     bar.close()
-    if as_json:
-        click.echo(json.dumps(result.report, ensure_ascii=False, indent=1))
-    elif not quiet:
-        click.echo(summary(result.report, result.report_html, result.db_path))
-    if result.report["corpus"]["articles"] == 0:
-        top = _top_reasons(result.report["corpus"]["rejected"], 1)
+    _print_report(result, quiet, as_json)
+    if select.kind == "run" and result.digest["corpus"]["articles"] == 0:
+        top = _top_reasons(result.digest["corpus"]["rejected"], 1)
         _fail("no input became an article" + (f" (most common reason: {top[0][0]})" if top else ""), 1)
+
+
+def _selection(report_all: bool, story_ids: tuple[str, ...], since: str | None) -> Any:
+    from parallax.store.reports import Selection, parse_since
+
+    if sum([report_all, bool(story_ids), since is not None]) > 1:
+        _fail("choose one of --all, --story and --since")
+    if report_all:
+        return Selection("all")
+    if story_ids:
+        return Selection("stories", stories=list(story_ids))
+    if since is not None:
+        try:
+            return Selection("since", since=parse_since(since))
+        except ValueError as exc:
+            _fail(str(exc))
+    return Selection()
+
+
+def _check_paths(out_dir: Path, db_path: Path | None) -> Path:
+    if out_dir.exists() and not out_dir.is_dir():
+        _fail(f"--out {out_dir} exists and is not a folder")
+    db = db_path if db_path is not None else out_dir / "parallax.db"
+    if db.is_dir():
+        _fail(f"--db {db} is a folder, not a database file")
+    return db
+
+
+def _ingest_options(fields: tuple[str, ...], encoding: str | None, limits: tuple[str, ...]) -> Any:
+    from parallax.ingest.readers import IngestOptions
+
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            _fail(f"--encoding {encoding!r} is not an encoding Python knows (e.g. latin-1, cp1252, utf-16)")
+    options = IngestOptions(fields=_parse_fields(fields), encoding=encoding, limits=_parse_limits(limits))
+    options.max_unit_bytes = options.limits.unit_bytes
+    return options
+
+
+def _print_report(result: Any, quiet: bool, as_json: bool) -> None:
+    """The report JSON on stdout (streamed from report.json), or the terminal summary."""
+    if as_json:
+        if result.report_json is not None:
+            with open(result.report_json, encoding="utf-8") as fh:
+                shutil.copyfileobj(fh, sys.stdout)
+        else:
+            click.echo(result.report_text or "")
+    elif not quiet:
+        click.echo(summary(result.digest, result.report_html, result.db_path))
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("parallax-out"),
+              show_default=True, help="Folder for report.json and report.html (and the default database).")
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=None,
+              help="SQLite database (default: OUT/parallax.db).")
+@click.option("--quiet", "-q", is_flag=True, help="No summary.")
+@click.option("--json", "as_json", is_flag=True, help="Write the report JSON to stdout.")
+@_report_options
+def report(out_dir: Path, db_path: Path | None, quiet: bool, as_json: bool, report_all: bool,
+           story_ids: tuple[str, ...], since: str | None) -> None:
+    """Write report.json and report.html for stories already analysed (--all, --story or --since)."""
+    from parallax.pipeline import report_only
+
+    select = _selection(report_all, story_ids, since)
+    if select.kind == "run":
+        _fail("parallax report needs --all, --story ID or --since DATE (analyze reports its own inputs)")
+    db = _check_paths(out_dir, db_path)
+    if not db.is_file():
+        _fail(f"no database at {db} (run `parallax analyze` first, or pass --db)")
+    try:
+        result = report_only(db, out_dir, select)
+    except sqlite3.Error as exc:
+        _fail(_db_error(db, exc), 1)
+    except (OSError, ValueError) as exc:
+        _fail(_one_line(str(exc)), 1)
+    _print_report(result, quiet, as_json)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("parallax-out"),
+              show_default=True, help="Folder for report.json, report.html and the database.")
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=None,
+              help="SQLite database (default: OUT/parallax.db).")
+@click.option("--field", "fields", multiple=True, metavar="ROLE=NAME", help="Record field mapping (as analyze).")
+@click.option("--encoding", default=None, help="Encoding of input files that are not UTF-8.")
+@click.option("--limit", "limits", multiple=True, metavar="NAME=VALUE", help="Change a reading limit (as analyze).")
+@click.option("--interval", default=2.0, show_default=True, type=click.FloatRange(0.05),
+              help="Seconds between polls of FOLDER.")
+@click.option("--settle", default=2.0, show_default=True, type=click.FloatRange(0.0),
+              help="Seconds a file's size and time must stay unchanged before it is read.")
+@click.option("--once", is_flag=True, help="Analyse what FOLDER holds now (once it has settled), then exit.")
+@click.option("--max-polls", type=click.IntRange(1), default=None, help="Exit after this many polls.")
+@click.option("--quiet", "-q", is_flag=True, help="No line per batch.")
+@_report_options
+def watch(folder: Path, out_dir: Path, db_path: Path | None, fields: tuple[str, ...], encoding: str | None,
+          limits: tuple[str, ...], interval: float, settle: float, once: bool, max_polls: int | None,
+          quiet: bool, report_all: bool, story_ids: tuple[str, ...], since: str | None) -> None:
+    """Analyse files as they appear in FOLDER (polling), each batch into the same database.
+
+    A file is read once complete: write it as NAME.part and rename it, or let it settle
+    (--settle). Each batch rewrites report.json and report.html for the stories it touched
+    (or --all, --story, --since). Stop with Ctrl-C or SIGTERM; what was analysed is kept.
+    """
+    import signal
+    import time
+
+    from parallax.ingest.watch import Watcher
+    from parallax.pipeline import analyze as run
+
+    db = _check_paths(out_dir, db_path)
+    options = _ingest_options(fields, encoding, limits)
+    select = _selection(report_all, story_ids, since)
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    watcher = Watcher(folder, settle, ignore=(out_dir, db))
+    polls = 0
+    try:
+        while True:
+            files = watcher.poll()
+            polls += 1
+            if files:
+                result = run(files, out_dir=out_dir, db_path=db, options=options, select=select,
+                             notify=lambda m: click.echo(f"parallax: {m}", err=True))
+                if not quiet:
+                    c = result.digest["corpus"]
+                    click.echo(safe(f"{len(files)} file{'s' if len(files) != 1 else ''}: {c['inputs_seen']} inputs, "
+                                    f"{result.new_articles} new articles, {len(c['rejected'])} rejected · "
+                                    f"{c['stories']} stories in {result.report_html or 'the report'}"))
+            if (once and polls > 1 and not watcher.pending()) or (max_polls and polls >= max_polls):
+                break
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        if not quiet:
+            click.echo("parallax: watch stopped; what was analysed is kept", err=True)
+    except sqlite3.Error as exc:
+        _fail(_db_error(db, exc), 1)
+    except (OSError, RuntimeError, MemoryError, ValueError) as exc:
+        _fail(_one_line(str(exc) or type(exc).__name__), 1)
 
 
 @main.command()
@@ -450,8 +597,8 @@ def _summary(report: dict[str, Any], html: Path | None, db: Path) -> str:
                 f"  sourcing {sig['sourcing']['score']:.2f}  slant {sig['slant']['score']:.2f}"
                 + (f" (frames {d})" if (d := (sig["slant"].get("details") or {}).get("direction")) else "")
                 + (f"  comments {len(a['comments'])}" if a["comments"] else ""))
-    if len(stories) > 10:
-        lines.append(f"\n… and {len(stories) - 10} more stories")
+    if c["stories"] > 10:
+        lines.append(f"\n… and {c['stories'] - 10} more stories")
     if html:
         lines.append(f"\nReport: {html}\n        {html.with_name('report.json')}\nDatabase: {db}")
     return "\n".join(lines)

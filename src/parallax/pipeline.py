@@ -1,7 +1,9 @@
 """The pipeline: ingest → clean → segment → extract → cluster → align → score → report.
 
 Per-article stages (ingest to extract, and score) are pure functions of one article, run in
-batches; corpus stages (cluster, align) run over the database once the new articles are in.
+batches; corpus stages (cluster, align) run once the new articles are in, over the stored
+stories the new articles reach and no others (docs/incremental.md). The report covers the
+stories of the run's inputs (or a selection) and is streamed story by story.
 Each article is committed with its ledger row, so a killed run loses nothing already done
 and a re-run skips the units it has seen; story assignments are committed before any story is
 aligned, then each story's analysis on its own, so a run killed while aligning resumes with the
@@ -31,10 +33,12 @@ from parallax.claims.claimsim import TooManyPairs
 from parallax.extract.extractor import extract_batch
 from parallax.ingest.readers import IngestOptions, iter_inputs
 from parallax.models.classifiers import load_classifier, model_available
-from parallax.report.render import SIGNAL_KEYS, build_report, write_report
+from parallax.report.render import SIGNAL_KEYS
 from parallax.signals.score import ScoreInput, score_batch
 from parallax.store.database import Store, UnitStoreError, run_lock
-from parallax.stories.cluster import ClusterInput, StoryIndex, vectors
+from parallax.store.reports import Selection, write_reports
+from parallax.store.stories import assign_new_articles
+from parallax.stories.cluster import ClusterInput, vectors
 from parallax.stories.reuse import (
     NEAR_DUPLICATE_JACCARD,
     ReuseItem,
@@ -84,16 +88,34 @@ STAGES = ("ingest", "clean", "segment", "extract", "cluster", "reuse", "align", 
 
 @dataclass
 class AnalyzeResult:
-    """What a run did: counts, per-stage seconds, the report and where it was written."""
+    """What a run did: counts, per-stage seconds, the report and where it was written.
+
+    ``digest`` is the report's ``corpus`` with its largest stories (what the terminal summary
+    shows); ``report`` reads the whole report back (from ``report_json``) only when asked for.
+    """
 
     counts: dict[str, int]
     timings: dict[str, float]
-    report: dict[str, Any]
+    digest: dict[str, Any]
     report_json: Path | None
     report_html: Path | None
     db_path: Path
     new_articles: int = 0
     new_units: int = 0
+    report_text: str | None = None  # the report.json text of a run that wrote no files
+    _report: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def report(self) -> dict[str, Any]:
+        """The whole report (parsed once from report.json; costs memory in its size)."""
+        if self._report is None:
+            if self.report_text is not None:
+                self._report = json.loads(self.report_text)
+            elif self.report_json is not None:
+                self._report = json.loads(self.report_json.read_text(encoding="utf-8"))
+            else:
+                raise ValueError("this run wrote no report")
+        return self._report
 
 
 @dataclass
@@ -118,12 +140,15 @@ def analyze(
     stdin: IO[bytes] | None = None,
     write: bool = True,
     notify: Callable[[str], None] | None = None,
+    select: Selection | None = None,
 ) -> AnalyzeResult:
     """Analyse inputs into the database and write ``report.json`` and ``report.html``.
 
     ``progress(event, n)`` is called with ("unit", 1) per input unit read and
     ("stage:NAME", 0) when a corpus stage starts, for progress bars. ``notify`` is told when
     the run waits for another run writing the same database (runs on one database take turns).
+    ``select`` is what the report covers: by default the stories of this run's inputs
+    (see :mod:`parallax.store.reports`).
     """
     missing = [name for name in ("subjectivity", "checkworthy", "clickbait", "hate") if not model_available(name)]
     if missing:  # fail before any work rather than at the score stage
@@ -132,7 +157,8 @@ def analyze(
     db = Path(db_path) if db_path is not None else out / "parallax.db"
     timer = _Timer()
     with run_lock(db, notify), Store(db) as store:
-        new_articles, new_units = _ingest_all(store, inputs, options, timer, progress, stdin)
+        run_units: list[str] = []
+        new_articles, new_units = _ingest_all(store, inputs, options, timer, progress, stdin, run_units)
         if progress:
             progress("stage:cluster", 0)
         # Only stories that received new articles are re-analysed: a re-run on the same
@@ -142,10 +168,26 @@ def analyze(
             progress("stage:score", 0)
         _score_pending(store, timer)
         with timer.stage("report"):
-            report = build_report(store.ledger(), store.iter_articles(), store.stories())
-            paths = write_report(report, out) if write else (None, None)
-    counts = {k: (len(v) if isinstance(v, list) else v) for k, v in report["corpus"].items()}
-    return AnalyzeResult(counts, timer.seconds, report, paths[0], paths[1], db, new_articles, new_units)
+            sel = select or Selection()
+            if sel.kind == "run":
+                sel.run_units = run_units
+            digest, json_path, html_path, text = write_reports(store, sel, out if write else None)
+    counts = {k: v for k, v in digest["corpus"].items() if isinstance(v, int)}
+    counts["rejected"] = len(digest["corpus"]["rejected"])
+    return AnalyzeResult(counts, timer.seconds, digest, json_path, html_path, db, new_articles, new_units, text)
+
+
+def report_only(db_path: Path | str, out_dir: Path | str, select: Selection) -> AnalyzeResult:
+    """Write ``report.json`` and ``report.html`` of a selection of an analysed database (no inputs)."""
+    db, out = Path(db_path), Path(out_dir)
+    timer = _Timer()
+    # The run lock: report pieces are written to the database, and a running analyze may be
+    # changing the same stories.
+    with run_lock(db), Store(db) as store, timer.stage("report"):
+        digest, json_path, html_path, _ = write_reports(store, select, out)
+    counts = {k: v for k, v in digest["corpus"].items() if isinstance(v, int)}
+    counts["rejected"] = len(digest["corpus"]["rejected"])
+    return AnalyzeResult(counts, timer.seconds, digest, json_path, html_path, db)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -211,8 +253,8 @@ def _ingest_all(
     timer: _Timer,
     progress: Callable[[str, int], None] | None,
     stdin: IO[bytes] | None,
+    run_units: list[str],
 ) -> tuple[int, int]:
-    known = store.known_units()
     occurrences: dict[str, int] = defaultdict(int)
     batch: list[Article] = []
     batch_ids: set[str] = set()
@@ -233,10 +275,10 @@ def _ingest_all(
         occurrences[unit.unit_key] += 1
         if occurrences[unit.unit_key] > 1:
             unit = _rekey(unit, f"{unit.unit_key}~{occurrences[unit.unit_key]}")
-        if unit.unit_key in known:
+        run_units.append(unit.unit_key)
+        if store.has_unit(unit.unit_key):
             continue  # seen in an earlier run: already accounted for
         new_units += 1
-        known.add(unit.unit_key)
         article = unit if isinstance(unit, Rejection) else prepare(unit, timer)
         if isinstance(article, Rejection):
             rejected.append(article)
@@ -362,23 +404,11 @@ def _extraction_from_json(data: dict[str, Any]) -> Extraction:
 def _corpus_stages(store: Store, timer: _Timer) -> None:
     """Assign new articles to stories (one commit), then analyse each pending story (a commit each)."""
     subj_threshold = load_classifier("subjectivity").threshold
-    touched: set[str] = set()
     with timer.stage("cluster"):
-        # Stories form within one language: unrelated German and Spanish articles share
-        # function words and names, never a story.
-        indexes: dict[str, StoryIndex] = defaultdict(StoryIndex)
-        for row, idx, val in store.lead_vectors():
-            item = ClusterInput(row["id"], row["title"], "", row["published"], row["copy_of"])
-            sid = indexes[row["language"] or "en"].add(item, idx, val, story=row["story_id"])
-            if row["story_id"] is None:
-                touched.add(sid)
-        merged: dict[str, str] = {}
-        for index in indexes.values():
-            merged.update(index.merge(touched))
-        touched = {merged.get(s, s) for s in touched}
-        stories = [s for index in indexes.values() for s in index.stories() if s.id in touched]
+        # Only the stories the new articles reach are read (docs/incremental.md).
+        stories, removed, _ = assign_new_articles(store.db)
     with timer.stage("store"):
-        store.save_story_assignments(stories, removed=sorted(merged))
+        store.save_story_assignments(stories, removed=removed)
         # Pending: the stories just touched, and any a killed run left unanalysed.
         pending = store.pending_stories()
     for story_id, article_ids in pending:
@@ -448,9 +478,11 @@ def _not_supported(article_id: str, language: str) -> Signals:
 
 def _score_pending(store: Store, timer: _Timer) -> None:
     """Signals of every article without them; an article that cannot be scored is rejected."""
-    rows = store.articles_without_signals()
-    for lo in range(0, len(rows), BATCH_SIZE):
-        chunk = rows[lo:lo + BATCH_SIZE]
+    ids = store.unscored_ids()
+    for lo in range(0, len(ids), BATCH_SIZE):
+        # Rows (text and extraction) are read a batch at a time: memory follows the batch.
+        by_id = store.articles_by_id(ids[lo:lo + BATCH_SIZE])
+        chunk = [by_id[i] for i in ids[lo:lo + BATCH_SIZE] if i in by_id]
         scored = [r for r in chunk if supported(r["language"])]
         unscored = [_not_supported(r["id"], r["language"]) for r in chunk if not supported(r["language"])]
         with timer.stage("score"):

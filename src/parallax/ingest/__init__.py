@@ -15,4 +15,5 @@ Modules:
 - ``limits``: the per-input limits (line, record, records per file, decompressed bytes, JSON
   depth), checked while reading, and the bounded line, CSV-record and JSON readers.
 - ``walk``: walking a folder without following links out of it; skipped entries with reasons.
+- ``watch``: polling a folder for new, complete files (rename-into-place or settled size and time).
 """

@@ -6,6 +6,7 @@ escaped).
 
 Modules:
 - ``render``: building the JSON and rendering the HTML, with evidence marks in the text.
+- ``stream``: report.json and report.html written story by story (per-story pieces).
 - ``profiles``: per-outlet profiles (signal distributions, claim statuses, whom it cites).
 - ``schema``: the packaged report schema and its version.
 - ``charts``: geometry of the inline SVG charts (corroboration per claim, signals per outlet,

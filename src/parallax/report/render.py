@@ -90,21 +90,36 @@ def article_json(row: Any) -> dict[str, Any]:
     }
 
 
+class LanguageTally:
+    """Articles per language group, and those the English-only signals set aside, counted one by one."""
+
+    def __init__(self) -> None:
+        self.groups: dict[str, int] = {}
+        self.aside: dict[str, int] = {}
+
+    def add(self, article: Mapping[str, Any]) -> None:
+        """Count one article (report form)."""
+        details = article["signals"]["clickbait"].get("details") or {}
+        lang = details.get("language") if details.get("reason") == "language not supported" else None
+        self.groups[lang or "en"] = self.groups.get(lang or "en", 0) + 1
+        if lang:
+            self.aside[lang] = self.aside.get(lang, 0) + 1
+
+    def counts(self) -> dict[str, Any]:
+        """``{"languages": {...}}`` plus ``set_aside`` when any article was set aside."""
+        out: dict[str, Any] = {"languages": dict(sorted(self.groups.items(), key=lambda kv: -kv[1]))}
+        if self.aside:
+            out["set_aside"] = {"reason": "language not supported", "articles": sum(self.aside.values()),
+                                "languages": self.aside}
+        return out
+
+
 def _language_counts(articles: list[dict[str, Any]]) -> dict[str, Any]:
     """Articles per language group, and those the English-only signals set aside."""
-    groups: dict[str, int] = {}
-    aside: dict[str, int] = {}
+    tally = LanguageTally()
     for a in articles:
-        details = a["signals"]["clickbait"].get("details") or {}
-        lang = details.get("language") if details.get("reason") == "language not supported" else None
-        groups[lang or "en"] = groups.get(lang or "en", 0) + 1
-        if lang:
-            aside[lang] = aside.get(lang, 0) + 1
-    out: dict[str, Any] = {"languages": dict(sorted(groups.items(), key=lambda kv: -kv[1]))}
-    if aside:
-        out["set_aside"] = {"reason": "language not supported", "articles": sum(aside.values()),
-                            "languages": aside}
-    return out
+        tally.add(a)
+    return tally.counts()
 
 
 def _input_fields(doc: Mapping[str, Any]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from parallax.store.stories import backfill_story_terms, save_story_terms
 from parallax.text.language import language_group
 from parallax.types import Article, Extraction, Features, Rejection, Signals, Story, StoryAlignment
 
@@ -104,6 +105,9 @@ class Store:
             if number > version:
                 with self.db:
                     self.db.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+                if number == 5:
+                    # Story postings are made from the stored lead vectors (blobs SQL cannot read).
+                    backfill_story_terms(self.db)
                 version = number
         return int(version)
 
@@ -111,6 +115,10 @@ class Store:
 
     def known_units(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT unit_key FROM inputs")}
+
+    def has_unit(self, unit_key: str) -> bool:
+        """Whether the ledger holds this input unit (read by an earlier run)."""
+        return self.db.execute("SELECT 1 FROM inputs WHERE unit_key = ?", (unit_key,)).fetchone() is not None
 
     def has_article(self, article_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
@@ -272,6 +280,10 @@ class Store:
     def articles_without_signals(self) -> list[sqlite3.Row]:
         return list(self.iter_articles("WHERE signals IS NULL"))
 
+    def unscored_ids(self) -> list[str]:
+        """Ids of the articles without signals (a run's new ones), in corpus order."""
+        return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE signals IS NULL ORDER BY seq")]
+
     def set_signals(self, signals: list[Signals]) -> None:
         with self.db:
             self.db.executemany(
@@ -298,6 +310,8 @@ class Store:
                                 [(s.id, a) for s in stories for a in s.articles])
             self.db.executemany("DELETE FROM story_stats WHERE story_id = ?", [(s,) for s in removed])
             self.db.executemany(_STORY_STATS, [(s.id,) for s in stories])
+            # The postings the next run clusters against change with the assignments, atomically.
+            save_story_terms(self.db, [s.id for s in stories], removed)
 
     def pending_stories(self) -> list[tuple[str, list[str]]]:
         """Stories whose analysis is not saved yet: (id, article ids in corpus order)."""

@@ -7,6 +7,7 @@ blocks (candidate stories from an inverted index and a time window), never on al
 
 Modules:
 - ``cluster``: incremental story assignment and merging.
+- ``incremental``: the same over a stored corpus, loading only the stories new articles reach.
 - ``reuse``: MinHash near-duplicates, shared passages, marked copies, origins.
 - ``groups``: union-find and average linkage, shared with claim grouping.
 """

@@ -87,6 +87,7 @@ class _StoryState:
     arrays: tuple[np.ndarray, np.ndarray] | None = None  # ``total`` as arrays, rebuilt lazily
     lo: dt.date | None = None
     hi: dt.date | None = None
+    rank: int = 0  # order of the story's first article: ties go to the earlier story
 
 
 def story_id(first_article_id: str) -> str:
@@ -124,26 +125,44 @@ class StoryIndex:
         k: int | None = None
         if story is not None:
             k = self._by_story_id.get(story)
-        elif item.copy_of and item.copy_of in self._story_of:
+        elif item.copy_of and self._locate(item.copy_of) is not None:
             k = self._story_of[item.copy_of]
         else:
             k = self._best_story(idx, val, day)
         if k is None:
             k = len(self._stories)
-            self._stories.append(_StoryState(story or story_id(item.id), item.id))
+            self._stories.append(_StoryState(story or story_id(item.id), item.id, rank=self._new_rank(item)))
             self._by_story_id[self._stories[k].id] = k
         self._join(k, item, idx, val, day)
         return self._stories[k].id
 
+    # Hooks for an index that holds only part of the corpus (parallax.stories.incremental).
+
+    def _new_rank(self, item: ClusterInput) -> int:
+        """Rank of a story the article opens: stories are made in corpus order."""
+        return len(self._stories)
+
+    def _posting(self, term: int) -> list[int] | None:
+        """Stories (indices, in the order they gained the term) whose members hold the term."""
+        return self._postings.get(term)
+
+    def _ensure(self, k: int) -> None:
+        """Make story ``k`` complete (members, vector, dates) before it is compared."""
+
+    def _locate(self, article_id: str) -> int | None:
+        """The story (index) of an article already placed, if any."""
+        return self._story_of.get(article_id)
+
     def _candidates(self, idx: np.ndarray, val: np.ndarray, day: dt.date | None, exclude: int = -1) -> list[int]:
         votes: Counter[int] = Counter()
         for t in np.argsort(-val, kind="stable")[:BLOCKING_TERMS]:
-            posting = self._postings.get(int(idx[t]))
+            posting = self._posting(int(idx[t]))
             if posting and len(posting) <= MAX_POSTINGS:
                 votes.update(posting)
         votes.pop(exclude, None)
         out = []
         for k, _ in votes.most_common(MAX_CANDIDATES):  # ties in first-seen order: deterministic
+            self._ensure(k)
             if not self._stories[k].members:
                 continue  # merged away
             st = self._stories[k]
@@ -158,7 +177,7 @@ class StoryIndex:
         if not cands:
             return None
         means = self._mean_similarity(idx, val, cands)
-        order = sorted(range(len(cands)), key=lambda i: (-means[i], cands[i]))  # ties: earlier story
+        order = sorted(range(len(cands)), key=lambda i: (-means[i], self._stories[cands[i]].rank))  # ties: earlier
         best = order[0]
         return cands[best] if means[best] >= self.threshold else None
 
@@ -212,7 +231,8 @@ class StoryIndex:
         Returns {absorbed story id: surviving story id}.
         """
         merged: dict[str, str] = {}
-        queue = [k for k, s in enumerate(self._stories) if s.members and (touched is None or s.id in touched)]
+        queue = sorted((k for k, s in enumerate(self._stories) if s.members and (touched is None or s.id in touched)),
+                       key=lambda k: self._stories[k].rank)
         while queue:
             k = queue.pop(0)
             st = self._stories[k]
@@ -225,10 +245,10 @@ class StoryIndex:
             if not cands:
                 continue
             means = self._mean_similarity(idx, mean_val, cands)
-            best = max(range(len(cands)), key=lambda i: (means[i], -cands[i]))
+            best = max(range(len(cands)), key=lambda i: (means[i], -self._stories[cands[i]].rank))
             if means[best] < self.merge_threshold:
                 continue
-            keep, gone = sorted((k, cands[best]))
+            keep, gone = sorted((k, cands[best]), key=lambda j: self._stories[j].rank)
             self._absorb(keep, gone)
             merged[self._stories[gone].id] = self._stories[keep].id
             queue.append(keep)
