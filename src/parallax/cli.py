@@ -87,12 +87,20 @@ def main() -> None:
               help="Change a reading limit, e.g. --limit unit_bytes=20MB (repeatable; see docs/reliability.md).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Write the report JSON to stdout.")
+@click.option("--processes", type=click.IntRange(min=1), default=None,
+              help="Worker processes on this machine (default: one per CPU; 1: all in this process).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Run on a new Dask LocalCluster of N worker processes (see docs/scaling.md).")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
+              help="Run on the existing Dask cluster of this scheduler (see docs/scaling.md).")
 def analyze(inputs: tuple[str, ...], out_dir: Path, db_path: Path | None, fields: tuple[str, ...],
-            encoding: str | None, limits: tuple[str, ...], quiet: bool, as_json: bool) -> None:
+            encoding: str | None, limits: tuple[str, ...], quiet: bool, as_json: bool,
+            processes: int | None, workers: int | None, scheduler: str | None) -> None:
     """Analyse INPUT files, folders (recursive) or - (JSONL on stdin).
 
     Formats: .txt, .html/.htm, .json, .jsonl, .csv/.tsv, and any of these gzipped.
     """
+    from parallax.engine.executors import make_engine
     from parallax.ingest.readers import IngestOptions
     from parallax.pipeline import analyze as run
 
@@ -120,8 +128,15 @@ def analyze(inputs: tuple[str, ...], out_dir: Path, db_path: Path | None, fields
         if not quiet:
             click.echo(f"parallax: {message}", err=True)
 
+    if sum(x is not None for x in (processes, workers, scheduler)) > 1:
+        _fail("give one of --processes, --workers and --scheduler")
     try:
-        result = run(inputs, out_dir=out_dir, db_path=db, options=options, progress=bar, notify=notify)
+        engine = make_engine(processes, workers, scheduler)
+    except (OSError, RuntimeError, ValueError) as exc:
+        _fail(_one_line(str(exc)), 1)
+    try:
+        result = run(inputs, out_dir=out_dir, db_path=db, options=options, progress=bar, notify=notify,
+                     engine=engine)
     except KeyboardInterrupt:
         bar.close()
         _fail("interrupted; what was analysed is kept, run again to continue", 130)
@@ -131,6 +146,8 @@ def analyze(inputs: tuple[str, ...], out_dir: Path, db_path: Path | None, fields
     except (OSError, RuntimeError, MemoryError) as exc:
         bar.close()
         _fail(_one_line(str(exc) or type(exc).__name__), 1)
+    finally:
+        engine.close()
     bar.close()
     if as_json:
         click.echo(json.dumps(result.report, ensure_ascii=False, indent=1))

@@ -176,7 +176,7 @@ class DaskEngine:
     thread each), or the existing scheduler at ``scheduler`` (``tcp://host:8786``)."""
 
     def __init__(self, workers: int | None = None, scheduler: str | None = None,
-                 retries: int = DASK_RETRIES) -> None:
+                 retries: int = DASK_RETRIES, connect_timeout: str = "30s") -> None:
         try:
             from distributed import Client, LocalCluster
         except ImportError as exc:  # pragma: no cover - a dependency, but say what to install
@@ -185,7 +185,7 @@ class DaskEngine:
         self.cluster: Any = None
         if scheduler:
             try:
-                self.client = Client(scheduler, timeout="30s")
+                self.client = Client(scheduler, timeout=connect_timeout)
             except OSError as exc:
                 raise RuntimeError(f"no Dask scheduler answers at {scheduler}: {exc}") from exc
         else:
