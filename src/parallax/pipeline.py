@@ -68,6 +68,10 @@ from parallax.types import (
 # Articles per extract batch: big enough for spaCy's worker processes and the classifiers to
 # amortise their start, small enough that a kill loses little work and memory stays flat.
 BATCH_SIZE = 128
+# Articles per task when an engine runs tasks on several workers: a warm worker has no start to
+# amortise (NER runs in its own process), and smaller tasks share the work out evenly (200
+# articles in tasks of 128 keep one of two workers idle for half the run).
+TASK_BATCH_SIZE = 32
 # Ledger rows of rejected units are written in one transaction per this many (a flood of
 # empty records in one file would otherwise cost a commit each).
 REJECTION_BATCH = 1000
@@ -228,7 +232,7 @@ def _ingest_all(
     known = store.known_units()
     occurrences: dict[str, int] = defaultdict(int)
     new_units = [0]
-    batch_size = int(os.environ.get("PARALLAX_BATCH_SIZE") or BATCH_SIZE)
+    batch_size = _batch_size(engine)
 
     def batches() -> Iterator[list[RawDocument | Rejection]]:
         batch: list[RawDocument | Rejection] = []
@@ -267,6 +271,10 @@ def _ingest_all(
         timer.add(seconds)
         new_articles += _commit_batch(store, done, seen, timer)
     return new_articles, new_units[0]
+
+
+def _batch_size(engine: Engine) -> int:
+    return int(os.environ.get("PARALLAX_BATCH_SIZE") or (BATCH_SIZE if engine.workers == 1 else TASK_BATCH_SIZE))
 
 
 def _rekey(unit: RawDocument | Rejection, key: str) -> RawDocument | Rejection:
@@ -518,9 +526,11 @@ def _score_pending(store: Store, timer: _Timer, engine: Engine) -> None:
     """Signals of every article without them; an article that cannot be scored is rejected."""
     rows = store.articles_without_signals()
 
+    size = _batch_size(engine)
+
     def chunks() -> Iterator[list[dict[str, Any]]]:
-        for lo in range(0, len(rows), BATCH_SIZE):
-            yield [_plain(r) for r in rows[lo:lo + BATCH_SIZE]]
+        for lo in range(0, len(rows), size):
+            yield [_plain(r) for r in rows[lo:lo + size]]
 
     for signals, failed, seconds in engine.map(score_rows, chunks()):
         timer.add(seconds)
