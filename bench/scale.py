@@ -134,6 +134,7 @@ def table(sections: dict[str, dict[str, Any]], n: int) -> str:
     rows = [["", *names], ["articles/s (analyze)", *[f"{_rate(runs[k], n):.1f}" for k in names]],
             ["analyze wall s", *[f"{runs[k]['analyze_s']:.1f}" for k in names]],
             ["CPU use (cores)", *[f"{runs[k]['cpu_use']:.2f}" for k in names]],
+            ["CPU ms / article", *[f"{1000 * runs[k]['cpu_s'] / n:.0f}" for k in names]],
             ["engine start s", *[f"{runs[k]['engine_start_s']:.1f}" for k in names]],
             ["load avg before", *[f"{runs[k]['loadavg_before']:.1f}" for k in names]],
             ["report sha", *[runs[k]["report_sha"] for k in names]]]

@@ -54,6 +54,14 @@ class Engine(Protocol):
     def close(self) -> None: ...  # pragma: no cover
 
 
+def usable_cpus() -> int:
+    """CPUs this process may run on (the affinity mask: a container's or taskset's limit)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def worker_setup() -> None:
     """In a worker: NER and the sentence encoder run single-process, single-thread (the engine
     already runs one task per core; more threads per worker only fight over the same cores)."""
@@ -137,7 +145,7 @@ class PoolEngine:
     """A pool of ``processes`` local worker processes, started on first use."""
 
     def __init__(self, processes: int | None = None) -> None:
-        self.workers = max(1, processes or os.cpu_count() or 1)
+        self.workers = max(1, processes or usable_cpus())
         self._pool: ProcessPoolExecutor | None = None
 
     def _executor(self) -> ProcessPoolExecutor:
@@ -189,7 +197,7 @@ class DaskEngine:
             except OSError as exc:
                 raise RuntimeError(f"no Dask scheduler answers at {scheduler}: {exc}") from exc
         else:
-            n = max(1, workers or os.cpu_count() or 1)
+            n = max(1, workers or usable_cpus())
             self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                         dashboard_address=None, silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
@@ -218,5 +226,5 @@ def make_engine(processes: int | None = None, workers: int | None = None,
     of ``processes`` (``None``: one per CPU) when that is more than one, else this process."""
     if scheduler or workers:
         return DaskEngine(workers=workers, scheduler=scheduler)
-    n = processes if processes is not None else (os.cpu_count() or 1)
+    n = processes if processes is not None else usable_cpus()
     return PoolEngine(n) if n > 1 else SerialEngine()
