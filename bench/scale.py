@@ -36,6 +36,8 @@ sys.path.insert(0, str(BENCH))
 from throughput import CORPUS, STAGES, machine_info, subset  # noqa: E402
 
 RESULTS = BENCH / "results" / "scale_workers.json"
+# Stages that run inside tasks (on the workers; in the main process for "serial").
+TASK_STAGES = ("clean", "segment", "extract", "reuse", "align", "score")
 # Asked by issue #17 (not guaranteed on a shared 2-core machine; reported, not asserted).
 FLOOR_DASK_SPEEDUP = 1.7  # 2 Dask workers vs 1, same inputs
 FLOOR_CPU_USE = 1.8  # cores busy out of 2
@@ -104,7 +106,17 @@ def run_config(config: str, inputs: list[Path], timeout: float) -> Run:
         raise SystemExit(f"{config} failed (exit {proc.returncode})")
     run: Run = json.loads(lines[-1].removeprefix("@@RESULT@@"))
     run["loadavg_before"], run["loadavg_after"] = load0, os.getloadavg()[0]
+    run["worker_occupancy"] = occupancy(run)
     return run
+
+
+def occupancy(run: Run) -> float:
+    """Share of the run's wall time the workers spent in tasks (1.0: never idle). Unlike CPU
+    use, it does not drop when other programs take the cores: it says whether the engine keeps
+    its workers fed, not whether the machine gave them the CPU."""
+    kind, _, n = run["config"].partition(":")
+    workers = int(n) if n else 1
+    return sum(run["timings"].get(s, 0.0) for s in TASK_STAGES) / (run["analyze_s"] * workers)
 
 
 def _rate(run: Run, n: int) -> float:
@@ -135,6 +147,7 @@ def table(sections: dict[str, dict[str, Any]], n: int) -> str:
             ["analyze wall s", *[f"{runs[k]['analyze_s']:.1f}" for k in names]],
             ["CPU use (cores)", *[f"{runs[k]['cpu_use']:.2f}" for k in names]],
             ["CPU ms / article", *[f"{1000 * runs[k]['cpu_s'] / n:.0f}" for k in names]],
+            ["worker occupancy", *[f"{occupancy(runs[k]):.2f}" for k in names]],
             ["engine start s", *[f"{runs[k]['engine_start_s']:.1f}" for k in names]],
             ["load avg before", *[f"{runs[k]['loadavg_before']:.1f}" for k in names]],
             ["report sha", *[runs[k]["report_sha"] for k in names]]]

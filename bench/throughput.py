@@ -71,7 +71,7 @@ def child_main(inputs: list[str], out_dir: str) -> int:
         "import_s": t_import,
         "analyze_s": t_analyze,
         "timings": {k: float(v) for k, v in dict(result.timings).items()},
-        "counts": {k: int(v) for k, v in dict(result.counts).items()},
+        "counts": {k: v for k, v in dict(result.counts).items() if isinstance(v, int)},  # not "languages"
         "maxrss_kib": max(own, kids),
     }
     print("@@RESULT@@" + json.dumps(payload))
