@@ -4,7 +4,15 @@ Runs ``parallax.pipeline.analyze`` on the benchmark corpus (``bench/build_corpus
 first if missing) in a fresh subprocess per run, plus a cold-start ``parallax analyze
 examples/raqqa-2017`` run, prints an aligned table and writes ``bench/results/throughput.json``.
 
-Usage: ``python bench/throughput.py [--n N] [--repeat R] [--html] [--skip-cold]``
+``--naive N`` (default 300) also times, in the same run, a naive peer pipeline on an N-article
+subset: spaCy's full en_core_web_sm (tagger, parser, NER) on every article, MiniLM
+(``parallax.models.encoder.encode``) on every sentence, and scikit-learn's
+AgglomerativeClustering over the mean sentence vector of each article; and Parallax (with the
+engine ``parallax analyze`` uses: a pool of one process per CPU) on the same subset, for the
+ratio of their articles/s. Both timings include loading the models.
+
+Usage: ``python bench/throughput.py [--n N] [--repeat R] [--html] [--skip-cold] [--naive N]
+[--engine auto|serial]``
 """
 
 from __future__ import annotations
@@ -33,30 +41,100 @@ STAGES = ("ingest", "clean", "segment", "extract", "cluster", "reuse", "align", 
 PREP = ("ingest", "clean", "segment")
 FLOOR_PREP_RATE = 50.0  # articles/s, ingest+clean+segment
 FLOOR_COLD_S = 20.0  # seconds, `parallax analyze examples/raqqa-2017` from a cold process
+FLOOR_NAIVE_RATIO = 8.0  # Parallax articles/s over the naive peer's, same subset (issue #17)
+# Cosine distance under which the naive peer's average-linkage clustering joins two articles: a
+# plausible setting for mean MiniLM vectors (it changes the clustering, not the time it takes).
+NAIVE_DISTANCE = 0.35
 
 Run = dict[str, Any]
 
 
 def child_main(inputs: list[str], out_dir: str) -> int:
-    """Child process: import + run the pipeline once, print one JSON line on stdout."""
+    """Child process: import + run the pipeline once, print one JSON line on stdout.
+
+    ``$PARALLAX_BENCH_ENGINE``: ``serial`` (default: everything in this process) or ``auto``
+    (what ``parallax analyze`` does: a pool of one process per CPU).
+    """
     t0 = time.perf_counter()
+    from parallax.engine.executors import SerialEngine, make_engine
     from parallax.pipeline import analyze
 
     t_import = time.perf_counter() - t0
+    engine = make_engine() if os.environ.get("PARALLAX_BENCH_ENGINE") == "auto" else SerialEngine()
     t1 = time.perf_counter()
-    result = analyze(inputs=inputs, out_dir=Path(out_dir), db_path=None, progress=None)
+    result = analyze(inputs=inputs, out_dir=Path(out_dir), db_path=None, progress=None, engine=engine)
     t_analyze = time.perf_counter() - t1
+    engine.close()
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     payload = {
         "import_s": t_import,
         "analyze_s": t_analyze,
         "timings": {k: float(v) for k, v in dict(result.timings).items()},
-        "counts": {k: int(v) for k, v in dict(result.counts).items()},
+        "counts": {k: v for k, v in dict(result.counts).items() if isinstance(v, int)},  # not "languages"
         "maxrss_kib": max(own, kids),
     }
     print("@@RESULT@@" + json.dumps(payload))
     return 0
+
+
+def naive_main(path: str, n: int) -> int:
+    """Child process: the naive peer pipeline on the first ``n`` records of ``path``."""
+    import numpy as np
+    import spacy
+    from sklearn.cluster import AgglomerativeClustering
+
+    from parallax.extract.ner import SPACY_MODEL
+    from parallax.models.encoder import encode
+
+    lines = Path(path).read_text(encoding="utf-8").splitlines()[:n]
+    t0 = time.perf_counter()
+    nlp = spacy.load(SPACY_MODEL)  # the full pipeline: tagger, parser, lemmatizer, NER
+    texts = [f"{r.get('title') or ''}\n\n{r.get('text') or ''}" for r in map(json.loads, lines)]
+    vectors, entities, sentences = [], 0, 0
+    stage = {"spacy": 0.0, "encode": 0.0, "cluster": 0.0}
+    t = time.perf_counter()
+    docs = list(nlp.pipe(texts, batch_size=16))
+    stage["spacy"] = time.perf_counter() - t
+    t = time.perf_counter()
+    for doc in docs:
+        sents = [s.text for s in doc.sents if s.text.strip()] or [doc.text or " "]
+        vecs = encode(sents)
+        sentences += len(sents)
+        entities += len(doc.ents)
+        mean = vecs.mean(axis=0)
+        vectors.append(mean / (np.linalg.norm(mean) or 1.0))
+    stage["encode"] = time.perf_counter() - t
+    t = time.perf_counter()
+    labels = AgglomerativeClustering(n_clusters=None, distance_threshold=NAIVE_DISTANCE, metric="cosine",
+                                     linkage="average").fit_predict(np.vstack(vectors))
+    stage["cluster"] = time.perf_counter() - t
+    wall = time.perf_counter() - t0
+    print("@@RESULT@@" + json.dumps({"wall_s": wall, "n": len(texts), "articles_per_s": len(texts) / wall,
+                                     "stage_s": stage, "sentences": sentences, "entities": entities,
+                                     "clusters": int(labels.max()) + 1}))
+    return 0
+
+
+def naive_compare(n: int, work: Path, timeout: float) -> dict[str, Any]:
+    """The naive peer and Parallax (``parallax analyze``'s engine) on the same n articles."""
+    path, n = subset(n, work)
+    wall, rc, output, _ = run_child([sys.executable, str(Path(__file__).resolve()), "--naive-child", str(path),
+                                     str(n)], timeout)
+    lines = [ln for ln in output.splitlines() if ln.startswith("@@RESULT@@")]
+    if rc != 0 or not lines:
+        sys.stderr.write(output[-4000:])
+        raise SystemExit(f"naive peer failed (exit {rc})")
+    naive = json.loads(lines[-1].removeprefix("@@RESULT@@"))
+    os.environ["PARALLAX_BENCH_ENGINE"] = "auto"
+    try:
+        ours = pipeline_run([path], timeout)
+    finally:
+        os.environ.pop("PARALLAX_BENCH_ENGINE", None)
+    ours_rate = n / ours["analyze_s"]
+    return {"n": n, "naive": naive, "parallax_analyze_s": ours["analyze_s"], "parallax_articles_per_s": ours_rate,
+            "parallax_stage_s": ours["timings"], "ratio": ours_rate / naive["articles_per_s"],
+            "floor": FLOOR_NAIVE_RATIO}
 
 
 def run_child(cmd: list[str], timeout: float) -> tuple[float, int, str, int]:
@@ -213,6 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--child"]:
         return child_main(argv[2:], argv[1])
+    if argv[:1] == ["--naive-child"]:
+        return naive_main(argv[1], int(argv[2]))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=None, help="subset size (default: all)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per configuration")
@@ -220,7 +300,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-cold", action="store_true", help="skip the raqqa cold start")
     parser.add_argument("--timeout", type=float, default=3600.0, help="per-run limit (s)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results JSON path")
+    parser.add_argument("--naive", type=int, default=300, help="naive-peer subset size (0: skip)")
+    parser.add_argument("--engine", choices=("serial", "auto"), default="serial",
+                        help="main runs: everything in one process, or parallax analyze's pool")
     args = parser.parse_args(argv)
+    os.environ["PARALLAX_BENCH_ENGINE"] = args.engine
     html_dir = CORPUS.parent / "html"
     if not CORPUS.exists() or (args.html and not html_dir.is_dir()):
         cmd = [sys.executable, str(BENCH / "build_corpus.py")] + (["--html"] if args.html else [])
@@ -244,6 +328,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"[{name}] run {i + 1}/{args.repeat} ...", file=sys.stderr, flush=True)
                 runs.append(pipeline_run(paths, args.timeout))
             configs[name] = summarize(runs, n)
+    naive: dict[str, Any] | None = None
+    if args.naive:
+        with tempfile.TemporaryDirectory(prefix="parallax-naive-") as work:
+            print(f"[naive peer vs parallax] n={args.naive} ...", file=sys.stderr, flush=True)
+            naive = naive_compare(args.naive, Path(work), args.timeout)
     cold: dict[str, Any] | None = None
     if not args.skip_cold and RAQQA.is_dir():
         colds = []
@@ -256,13 +345,21 @@ def main(argv: list[str] | None = None) -> int:
             "runs": colds,
         }
     print(table(configs, cold))
+    if naive:
+        ok = "PASS" if naive["ratio"] >= FLOOR_NAIVE_RATIO else "FAIL"
+        print(f"\nnaive peer (spaCy full + MiniLM per sentence + agglomerative), n={naive['n']}: "
+              f"{naive['naive']['articles_per_s']:.2f} articles/s ({naive['naive']['wall_s']:.1f} s); "
+              f"parallax {naive['parallax_articles_per_s']:.2f} articles/s: ratio {naive['ratio']:.2f}x "
+              f"(floor {FLOOR_NAIVE_RATIO:.0f}x) {ok}")
     report = {
         "machine": machine_info(),
         "n_articles": n_inputs,
         "repeat": args.repeat,
         "floors": {"prep_articles_per_s": FLOOR_PREP_RATE, "raqqa_cold_s": FLOOR_COLD_S},
+        "engine": args.engine,
         "configs": configs,
         "raqqa_cold": cold,
+        "naive_peer": naive,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

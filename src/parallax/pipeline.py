@@ -30,6 +30,7 @@ from typing import IO, Any
 
 from parallax.claims.align import AlignSentence, align_story, candidates
 from parallax.claims.claimsim import TooManyPairs
+from parallax.engine.executors import Engine, SerialEngine
 from parallax.extract.extractor import extract_batch
 from parallax.ingest.readers import IngestOptions, iter_inputs
 from parallax.models.classifiers import load_classifier, model_available
@@ -71,6 +72,10 @@ from parallax.types import (
 # Articles per extract batch: big enough for spaCy's worker processes and the classifiers to
 # amortise their start, small enough that a kill loses little work and memory stays flat.
 BATCH_SIZE = 128
+# Articles per task when an engine runs tasks on several workers: a warm worker has no start to
+# amortise (NER runs in its own process), and smaller tasks share the work out evenly (200
+# articles in tasks of 128 keep one of two workers idle for half the run).
+TASK_BATCH_SIZE = 32
 # Ledger rows of rejected units are written in one transaction per this many (a flood of
 # empty records in one file would otherwise cost a commit each).
 REJECTION_BATCH = 1000
@@ -130,6 +135,11 @@ class _Timer:
         finally:
             self.seconds[name] += time.perf_counter() - t0
 
+    def add(self, seconds: dict[str, float]) -> None:
+        """Add a worker's stage seconds (with an engine, stage times are summed over workers)."""
+        for name, value in seconds.items():
+            self.seconds[name] = self.seconds.get(name, 0.0) + value
+
 
 def analyze(
     inputs: Iterable[str | Path],
@@ -141,6 +151,7 @@ def analyze(
     write: bool = True,
     notify: Callable[[str], None] | None = None,
     select: Selection | None = None,
+    engine: Engine | None = None,
 ) -> AnalyzeResult:
     """Analyse inputs into the database and write ``report.json`` and ``report.html``.
 
@@ -148,7 +159,9 @@ def analyze(
     ("stage:NAME", 0) when a corpus stage starts, for progress bars. ``notify`` is told when
     the run waits for another run writing the same database (runs on one database take turns).
     ``select`` is what the report covers: by default the stories of this run's inputs
-    (see :mod:`parallax.store.reports`).
+    (see :mod:`parallax.store.reports`). ``engine`` runs the per-article and per-story tasks
+    (``parallax.engine``; default: this process); this process stays the single writer, so the
+    database is the same either way.
     """
     missing = [name for name in ("subjectivity", "checkworthy", "clickbait", "hate") if not model_available(name)]
     if missing:  # fail before any work rather than at the score stage
@@ -156,17 +169,18 @@ def analyze(
     out = Path(out_dir) if out_dir is not None else Path("parallax-out")
     db = Path(db_path) if db_path is not None else out / "parallax.db"
     timer = _Timer()
+    engine = engine or SerialEngine()
     with run_lock(db, notify), Store(db) as store:
         run_units: list[str] = []
-        new_articles, new_units = _ingest_all(store, inputs, options, timer, progress, stdin, run_units)
+        new_articles, new_units = _ingest_all(store, inputs, options, timer, progress, stdin, engine, run_units)
         if progress:
             progress("stage:cluster", 0)
         # Only stories that received new articles are re-analysed: a re-run on the same
         # inputs leaves the database untouched.
-        _corpus_stages(store, timer)
+        _corpus_stages(store, timer, engine)
         if progress:
             progress("stage:score", 0)
-        _score_pending(store, timer)
+        _score_pending(store, timer, engine)
         with timer.stage("report"):
             sel = select or Selection()
             if sel.kind == "run":
@@ -253,53 +267,56 @@ def _ingest_all(
     timer: _Timer,
     progress: Callable[[str, int], None] | None,
     stdin: IO[bytes] | None,
+    engine: Engine,
     run_units: list[str],
 ) -> tuple[int, int]:
+    """Read the inputs here, prepare and extract them in batches on ``engine``, and commit the
+    results here in input order (so the database is the same whoever did the work)."""
     occurrences: dict[str, int] = defaultdict(int)
-    batch: list[Article] = []
-    batch_ids: set[str] = set()
-    rejected: list[Rejection] = []
-    new_articles = new_units = 0
-    batch_size = int(os.environ.get("PARALLAX_BATCH_SIZE") or BATCH_SIZE)
-    units = iter_inputs(inputs, options, stdin)
-    while True:
-        with timer.stage("ingest"):
-            unit = next(units, None)
-        if unit is None:
-            break
-        unit = scrub(unit)
-        if progress:
-            progress("unit", 1)
-        # The same name and bytes read twice in one run (a.txt in two folders) are two input
-        # units: the repeat gets its own key, stable across runs, and becomes a duplicate.
-        occurrences[unit.unit_key] += 1
-        if occurrences[unit.unit_key] > 1:
-            unit = _rekey(unit, f"{unit.unit_key}~{occurrences[unit.unit_key]}")
-        run_units.append(unit.unit_key)
-        if store.has_unit(unit.unit_key):
-            continue  # seen in an earlier run: already accounted for
-        new_units += 1
-        article = unit if isinstance(unit, Rejection) else prepare(unit, timer)
-        if isinstance(article, Rejection):
-            rejected.append(article)
-            if len(rejected) >= REJECTION_BATCH:
-                with timer.stage("store"):
-                    store.add_rejections(rejected)
-                rejected = []
-            continue
-        if article.id in batch_ids or store.has_article(article.id):
-            with timer.stage("store"):
-                store.add_rejections(rejected)  # keep the ledger in input order
-                rejected = []
-                store.add_duplicate(unit.unit_key, unit.input, article.id)
-            continue
-        batch.append(article)
-        batch_ids.add(article.id)
-        if len(batch) >= batch_size:
-            new_articles += _flush(store, batch, timer, rejected)
-            batch, batch_ids, rejected = [], set(), []
-    new_articles += _flush(store, batch, timer, rejected)
-    return new_articles, new_units
+    new_units = [0]
+    batch_size = _batch_size(engine)
+
+    def batches() -> Iterator[list[RawDocument | Rejection]]:
+        batch: list[RawDocument | Rejection] = []
+        documents = 0
+        units = iter_inputs(inputs, options, stdin)
+        while True:
+            with timer.stage("ingest"):
+                unit = next(units, None)
+            if unit is None:
+                break
+            unit = scrub(unit)
+            if progress:
+                progress("unit", 1)
+            # The same name and bytes read twice in one run (a.txt in two folders) are two input
+            # units: the repeat gets its own key, stable across runs, and becomes a duplicate.
+            occurrences[unit.unit_key] += 1
+            if occurrences[unit.unit_key] > 1:
+                unit = _rekey(unit, f"{unit.unit_key}~{occurrences[unit.unit_key]}")
+            run_units.append(unit.unit_key)
+            if store.has_unit(unit.unit_key):
+                continue  # seen in an earlier run: already accounted for
+            new_units[0] += 1
+            batch.append(unit)
+            documents += isinstance(unit, RawDocument)
+            # Units rejected while reading cost nothing to prepare: they ride along with the
+            # documents, up to REJECTION_BATCH of them (a flood of empty records).
+            if documents >= batch_size or len(batch) >= REJECTION_BATCH:
+                yield batch
+                batch, documents = [], 0
+        if batch:
+            yield batch
+
+    seen: set[str] = set()  # ids of the articles of this run, committed or about to be
+    new_articles = 0
+    for done, seconds in engine.map(prepare_batch, batches()):
+        timer.add(seconds)
+        new_articles += _commit_batch(store, done, seen, timer)
+    return new_articles, new_units[0]
+
+
+def _batch_size(engine: Engine) -> int:
+    return int(os.environ.get("PARALLAX_BATCH_SIZE") or (BATCH_SIZE if engine.workers == 1 else TASK_BATCH_SIZE))
 
 
 def _rekey(unit: RawDocument | Rejection, key: str) -> RawDocument | Rejection:
@@ -309,21 +326,53 @@ def _rekey(unit: RawDocument | Rejection, key: str) -> RawDocument | Rejection:
     return unit
 
 
-def _flush(store: Store, batch: list[Article], timer: _Timer, rejected: list[Rejection]) -> int:
-    """Extract and store a batch; an article that fails becomes a rejection. Returns articles stored."""
-    if not batch:
-        with timer.stage("store"):
-            store.add_rejections(rejected)
-        return 0
+Prepared = tuple[Article, Extraction, Features] | Rejection
+
+
+def prepare_batch(units: list[RawDocument | Rejection]) -> tuple[list[Prepared], dict[str, float]]:
+    """Clean, segment, extract and vectorise a batch of units (a worker's task; pure per unit).
+
+    One result per unit, in order: its rejection, or its article with extraction and features.
+    Returns the stage seconds it spent too. Units with the same article id are extracted once.
+    """
+    timer = _Timer()
+    prepared = [unit if isinstance(unit, Rejection) else prepare(unit, timer) for unit in units]
+    unique = list({a.id: a for a in reversed(prepared) if isinstance(a, Article)}.values())[::-1]
     with timer.stage("extract"):
-        done = _extract_safely(batch)
+        done = dict(zip([a.id for a in unique], _extract_safely(unique), strict=True))
+    out: list[Prepared] = []
+    for item in prepared:
+        if isinstance(item, Rejection):
+            out.append(item)
+            continue
+        result = done[item.id]
+        if isinstance(result, Rejection):  # extraction failed: this unit's own rejection
+            out.append(Rejection(item.doc.input, result.reason, item.doc.unit_key))
+        else:
+            out.append((item, result[1], result[2]))
+    return out, {k: v for k, v in timer.seconds.items() if v}
+
+
+def _commit_batch(store: Store, done: list[Prepared], seen: set[str], timer: _Timer) -> int:
+    """Commit a prepared batch in unit order; an article seen before becomes a duplicate."""
+    rejected: list[Rejection] = []
+    articles: list[tuple[Article, Extraction, Features]] = []
     stored = 0
     with timer.stage("store"):
-        store.add_rejections(rejected + [r for r in done if isinstance(r, Rejection)])
         for item in done:
             if isinstance(item, Rejection):
+                rejected.append(item)
                 continue
-            article, extraction, feat = item
+            article = item[0]
+            if article.id in seen or store.has_article(article.id):
+                store.add_rejections(rejected)  # keep the ledger in input order
+                rejected = []
+                store.add_duplicate(article.doc.unit_key, article.doc.input, article.id)
+                continue
+            seen.add(article.id)
+            articles.append(item)
+        store.add_rejections(rejected)
+        for article, extraction, feat in articles:
             keys = lsh_keys(feat.minhash)
             _mark_near_duplicate(store, feat, keys)
             try:
@@ -401,7 +450,7 @@ def _extraction_from_json(data: dict[str, Any]) -> Extraction:
     )
 
 
-def _corpus_stages(store: Store, timer: _Timer) -> None:
+def _corpus_stages(store: Store, timer: _Timer, engine: Engine) -> None:
     """Assign new articles to stories (one commit), then analyse each pending story (a commit each)."""
     subj_threshold = load_classifier("subjectivity").threshold
     with timer.stage("cluster"):
@@ -411,16 +460,43 @@ def _corpus_stages(store: Store, timer: _Timer) -> None:
         store.save_story_assignments(stories, removed=removed)
         # Pending: the stories just touched, and any a killed run left unanalysed.
         pending = store.pending_stories()
-    for story_id, article_ids in pending:
+
+    def tasks() -> Iterator[StoryTask]:
+        for story_id, article_ids in pending:
+            with timer.stage("store"):
+                rows = store.articles_by_id(article_ids)
+            yield StoryTask(story_id, article_ids, {k: _plain(r) for k, r in rows.items()}, subj_threshold)
+
+    for task, (origins, alignment, reuse), seconds in engine.map(analyse_story, tasks()):
+        timer.add(seconds)
         with timer.stage("store"):
-            rows = store.articles_by_id(article_ids)
-        try:
-            origins, alignment, reuse = _analyse_story(story_id, article_ids, rows, subj_threshold, timer)
-        except Exception as exc:  # one story that cannot be analysed must not end the run
-            reason = f"could not be aligned: {exc!r}"[:500]
-            origins, alignment, reuse = len(article_ids), _flagged(story_id, reason), {}
-        with timer.stage("store"):
-            store.save_story_result(story_id, origins, alignment, reuse)
+            store.save_story_result(task.story_id, origins, alignment, reuse)
+
+
+@dataclass
+class StoryTask:
+    """One story's stored rows (as plain dicts), what a worker needs to analyse it."""
+
+    story_id: str
+    article_ids: list[str]
+    rows: dict[str, dict[str, Any]]
+    subj_threshold: float
+
+
+def _plain(row: Any) -> dict[str, Any]:
+    return dict(zip(row.keys(), row, strict=True))  # a sqlite3.Row does not travel to another process
+
+
+def analyse_story(task: StoryTask) -> tuple[StoryTask, tuple[int, StoryAlignment, dict[str, Any]], dict[str, float]]:
+    """A worker's task: reuse and alignment of one story; a story that fails is flagged."""
+    timer = _Timer()
+    story_id, article_ids = task.story_id, task.article_ids
+    try:
+        result = _analyse_story(story_id, article_ids, task.rows, task.subj_threshold, timer)
+    except Exception as exc:  # one story that cannot be analysed must not end the run
+        result = len(article_ids), _flagged(story_id, f"could not be aligned: {exc!r}"[:500]), {}
+    task.rows = {}  # the rows need not travel back
+    return task, result, {k: v for k, v in timer.seconds.items() if v}
 
 
 def _flagged(story_id: str, reason: str) -> StoryAlignment:
@@ -470,35 +546,49 @@ def align_sentences(row: Any, subj_threshold: float) -> list[AlignSentence]:
         quantities=tuple(qty.get(i, ())),
     ) for i, s in enumerate(doc["sentences"])]
 
+
 def _not_supported(article_id: str, language: str) -> Signals:
     """Signals of an article in a language the English-only models cannot read: no score."""
     details = {"reason": "language not supported", "language": language}
     return Signals(article_id, {k: Signal(None, [], dict(details)) for k in SIGNAL_KEYS}, [])
 
 
-def _score_pending(store: Store, timer: _Timer) -> None:
+def _score_pending(store: Store, timer: _Timer, engine: Engine) -> None:
     """Signals of every article without them; an article that cannot be scored is rejected."""
     ids = store.unscored_ids()
-    for lo in range(0, len(ids), BATCH_SIZE):
+    size = _batch_size(engine)
+
+    def chunks() -> Iterator[list[dict[str, Any]]]:
         # Rows (text and extraction) are read a batch at a time: memory follows the batch.
-        by_id = store.articles_by_id(ids[lo:lo + BATCH_SIZE])
-        chunk = [by_id[i] for i in ids[lo:lo + BATCH_SIZE] if i in by_id]
-        scored = [r for r in chunk if supported(r["language"])]
-        unscored = [_not_supported(r["id"], r["language"]) for r in chunk if not supported(r["language"])]
-        with timer.stage("score"):
-            try:
-                signals = score_batch([_score_input(r) for r in scored])
-            except Exception:  # find the article at fault, one at a time
-                signals = []
-                for r in scored:
-                    try:
-                        signals += score_batch([_score_input(r)])
-                    except Exception as exc:
-                        with timer.stage("store"):
-                            store.reject_article(r["id"], f"scoring failed: {exc!r}"[:500])
-        signals += unscored
+        for lo in range(0, len(ids), size):
+            by_id = store.articles_by_id(ids[lo:lo + size])
+            yield [_plain(by_id[i]) for i in ids[lo:lo + size] if i in by_id]
+
+    for signals, failed, seconds in engine.map(score_rows, chunks()):
+        timer.add(seconds)
         with timer.stage("store"):
+            for article_id, reason in failed:
+                store.reject_article(article_id, reason)
             store.set_signals(signals)
+
+
+def score_rows(chunk: list[dict[str, Any]]) -> tuple[list[Signals], list[tuple[str, str]], dict[str, float]]:
+    """A worker's task: signals of stored articles, and (id, reason) of those that failed."""
+    timer = _Timer()
+    scored = [r for r in chunk if supported(r["language"])]
+    unscored = [_not_supported(r["id"], r["language"]) for r in chunk if not supported(r["language"])]
+    failed: list[tuple[str, str]] = []
+    with timer.stage("score"):
+        try:
+            signals = score_batch([_score_input(r) for r in scored])
+        except Exception:  # find the article at fault, one at a time
+            signals = []
+            for r in scored:
+                try:
+                    signals += score_batch([_score_input(r)])
+                except Exception as exc:
+                    failed.append((r["id"], f"scoring failed: {exc!r}"[:500]))
+    return signals + unscored, failed, {k: v for k, v in timer.seconds.items() if v}
 
 
 def _score_input(r: Any) -> ScoreInput:

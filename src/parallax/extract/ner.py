@@ -46,6 +46,14 @@ _SPACY_BATCH = 16
 # 1.5 s per 128-article batch here.
 _WORKERS = 2
 _pool_cache: list[Any] = []
+# Set in a worker of an engine (parallax.engine): the engine already runs one task per core, so
+# NER stays in the worker's own process.
+_in_process_only: list[bool] = [False]
+
+
+def stay_in_process() -> None:
+    """From now on run NER in this process, never in worker processes of its own."""
+    _in_process_only[0] = True
 
 
 def _die_with_parent(parent: int) -> None:
@@ -100,7 +108,8 @@ def ner_entities(texts: list[str], parallel: bool) -> Callable[[], list[list[Ent
     import multiprocessing
     import os
 
-    if not parallel or (os.cpu_count() or 1) < 2 or multiprocessing.current_process().daemon:
+    if (not parallel or _in_process_only[0] or (os.cpu_count() or 1) < 2
+            or multiprocessing.current_process().daemon):
         return lambda: _ner_chunk(texts)
     # Interleave by length so that both workers get a similar amount of text.
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))

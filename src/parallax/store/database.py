@@ -113,9 +113,6 @@ class Store:
 
     # --- ledger ------------------------------------------------------------------------------
 
-    def known_units(self) -> set[str]:
-        return {r[0] for r in self.db.execute("SELECT unit_key FROM inputs")}
-
     def has_unit(self, unit_key: str) -> bool:
         """Whether the ledger holds this input unit (read by an earlier run)."""
         return self.db.execute("SELECT 1 FROM inputs WHERE unit_key = ?", (unit_key,)).fetchone() is not None
@@ -276,9 +273,6 @@ class Store:
             marks = ",".join("?" * len(chunk))
             out.update((r["id"], r) for r in self.db.execute(f"SELECT * FROM articles WHERE id IN ({marks})", chunk))
         return out
-
-    def articles_without_signals(self) -> list[sqlite3.Row]:
-        return list(self.iter_articles("WHERE signals IS NULL"))
 
     def unscored_ids(self) -> list[str]:
         """Ids of the articles without signals (a run's new ones), in corpus order."""
