@@ -38,8 +38,9 @@ from datapath import data_root  # noqa: E402
 from parallax.claims.align import candidates, compare, story_space  # noqa: E402
 from parallax.claims.samefact import FEATURES  # noqa: E402
 from parallax.models.classifiers import load_classifier  # noqa: E402
-from parallax.pipeline import align_sentences, analyze  # noqa: E402
+from parallax.pipeline import analyze  # noqa: E402
 from parallax.store.database import Store  # noqa: E402
+from parallax.tasks import align_sentences  # noqa: E402
 
 WEIGHTS = ROOT / "src" / "parallax" / "models" / "weights"
 # P(same fact) to link two sentences. Chosen on the tune half by the precision of whole

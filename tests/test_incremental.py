@@ -10,6 +10,7 @@ import json
 import random
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +131,9 @@ def two_runs(raqqa_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
     db = tmp / "p.db"
     first = analyze([tmp / "raqqa"], out_dir=tmp / "out1", db_path=db)
     before = _rows(db, "SELECT id, alignment, reuse, updated_at FROM stories ORDER BY id")
+    # Stories are stamped to the second (--since takes seconds): the second run starts in a later
+    # second, or a fast machine stamps both runs alike and --since cannot tell them apart.
+    time.sleep(1.0 - time.time() % 1.0 + 0.01)
     second = analyze([tmp / "more"], out_dir=tmp / "out2", db_path=db)
     return {"tmp": tmp, "db": db, "first": first, "second": second, "before": before}
 
@@ -218,9 +222,10 @@ def test_migration_005_backfills_story_postings(two_runs: dict[str, Any], tmp_pa
                           "DROP INDEX stories_updated; DROP INDEX stories_pending; DROP INDEX articles_unscored; "
                           "DROP TRIGGER report_story_update; "
                           "DROP TRIGGER report_story_delete; DROP TRIGGER report_article_update; "
-                          "DROP TRIGGER report_article_delete; PRAGMA user_version = 4;")
+                          "DROP TRIGGER report_article_delete; DROP TABLE sentence_vectors; "
+                          "PRAGMA user_version = 4;")
     con.close()
-    assert ensure_current(db) == 5
+    assert ensure_current(db) == 6
     assert _rows(db, query) == expected and expected
 
 
@@ -253,3 +258,31 @@ def test_streamed_html_is_the_page_rendered_in_memory(raqqa_run: Any) -> None:
         return re.sub(r"\s+", " ", html).strip()
 
     assert norm(raqqa_run.report_html.read_text(encoding="utf-8")) == norm(render_html(raqqa_run.report))
+
+
+def test_stored_sentence_vectors_change_no_alignment(raqqa_run: Any) -> None:
+    """Re-aligning a story with the vectors stored by the first alignment gives the same claims
+    and encodes nothing again (a story that gains an article re-encodes only its sentences)."""
+    from parallax.models.classifiers import load_classifier
+    from parallax.models.encoder import ENCODER_ID
+    from parallax.store.database import Store
+    from parallax.tasks import StoryTask, analyse_story, plain_row
+
+    with Store(raqqa_run.db_path) as store:
+        [(story_id, n)] = _rows(raqqa_run.db_path, "SELECT story_id, COUNT(*) FROM articles GROUP BY story_id")
+        ids = [r[0] for r in _rows(raqqa_run.db_path, "SELECT id FROM articles ORDER BY seq")]
+        rows = {k: plain_row(r) for k, r in store.articles_by_id(ids).items()}
+        stored = store.sentence_vectors(ids, ENCODER_ID)
+    assert n == 5 and stored  # the run kept the vectors it encoded
+    threshold = load_classifier("subjectivity").threshold
+    fresh_task, fresh, _ = analyse_story(StoryTask(story_id, ids, dict(rows), threshold))
+    assert set(fresh_task.vectors) == set(stored)  # encoded from scratch: the same sentences
+    cached_task, cached, _ = analyse_story(StoryTask(story_id, ids, dict(rows), threshold, dict(stored)))
+    assert cached_task.vectors == {}  # nothing encoded again
+    assert cached == fresh
+    # Half of the vectors known: only the other half is encoded, with the same result.
+    half = dict(sorted(stored.items())[: len(stored) // 2])
+    part_task, part, _ = analyse_story(StoryTask(story_id, ids, dict(rows), threshold, half))
+    assert set(part_task.vectors) == set(stored) - set(half) and part == fresh
+    with Store(raqqa_run.db_path) as store:
+        assert store.sentence_vectors(ids, "another encoder") == {}

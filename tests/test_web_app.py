@@ -232,14 +232,15 @@ def test_migration_004_fills_an_older_database(raqqa_run: Any, tmp_path: Path) -
         for trigger in ("report_story_update", "report_story_delete", "report_article_update",
                         "report_article_delete"):
             con.execute(f"DROP TRIGGER {trigger}")
-        for table in ("story_terms", "report_stories", "report_articles"):
+        # and 006 (stored sentence vectors)
+        for table in ("story_terms", "report_stories", "report_articles", "sentence_vectors"):
             con.execute(f"DROP TABLE {table}")
         con.execute("DROP INDEX stories_updated")
         con.execute("DROP INDEX stories_pending")
         con.execute("DROP INDEX articles_unscored")
         con.execute("PRAGMA user_version = 3")
     con.close()
-    assert ensure_current(db) == 5
+    assert ensure_current(db) == 6
     with sqlite3.connect(db) as con:
         assert con.execute("SELECT * FROM story_stats ORDER BY story_id").fetchall() == expected
         assert con.execute("SELECT rowid, title FROM article_fts ORDER BY rowid").fetchall() == fts

@@ -27,7 +27,7 @@ import dataclasses
 import hashlib
 import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,11 +99,14 @@ def _claim_id(story: str, mentions: list[Mention]) -> str:
 
 
 def align_story(story_id: str, sentences: Sequence[AlignSentence],
-                reuse: Mapping[str, Any] | None = None) -> StoryAlignment:
+                reuse: Mapping[str, Any] | None = None,
+                vectors: MutableMapping[tuple[str, int], np.ndarray] | None = None) -> StoryAlignment:
     """Group the story's statements into claims, with origins, status, disputes and a digest.
 
     ``reuse`` (from reuse.story_reuse) tells which articles copy which and which passages
-    they share, so that a claim repeated through a copied passage counts once.
+    they share, so that a claim repeated through a copied passage counts once. ``vectors``
+    (by (article, start)) holds sentence vectors encoded before; the ones this call encodes are
+    added to it (vectors depend on their sentence only, so the result is the same either way).
     """
     reuse = reuse or {}
     cands = candidates(sentences)
@@ -114,7 +117,7 @@ def align_story(story_id: str, sentences: Sequence[AlignSentence],
     def clash(i: int, j: int) -> bool:
         return any(conflicting(a, b) for a in figs[i] for b in figs[j])
 
-    pairs, rows, meaning = compare(cands, space, figs)
+    pairs, rows, meaning = compare(cands, space, figs, vectors)
     edges = _accepted(pairs, rows)
     roots = complete_link(len(cands), edges, cannot_link=lambda a, b: bool(
         {cands[i].article for i in a} & {cands[j].article for j in b}) or any(clash(i, j) for i in a for j in b))
@@ -144,9 +147,17 @@ class _Meaning:
     """Sentence vectors of the candidates that take part in some compared pair (only those are
     encoded: a story's other sentences cost nothing), and their cosines."""
 
-    def __init__(self, cands: Sequence[AlignSentence], needed: Sequence[int]) -> None:
+    def __init__(self, cands: Sequence[AlignSentence], needed: Sequence[int],
+                 known: MutableMapping[tuple[str, int], np.ndarray] | None = None) -> None:
         self.row = {k: r for r, k in enumerate(needed)}
-        self.vectors = encode([cands[k].text for k in needed]) if needed else np.zeros((0, 0), dtype=np.float32)
+        known = {} if known is None else known
+        keys = [(cands[k].article, cands[k].start) for k in needed]
+        todo = [r for r, key in enumerate(keys) if key not in known]
+        if todo:
+            for r, vec in zip(todo, encode([cands[needed[r]].text for r in todo]), strict=True):
+                known[keys[r]] = vec
+        self.vectors = (np.stack([known[key] for key in keys]) if keys
+                        else np.zeros((0, 0), dtype=np.float32))
 
     def __call__(self, i: int, j: int) -> float:
         if i not in self.row or j not in self.row:
@@ -162,15 +173,17 @@ def story_space(cands: Sequence[AlignSentence]) -> tuple[StorySpace, list[list[F
     return space, figs
 
 
-def compare(cands: Sequence[AlignSentence], space: StorySpace, figs: Sequence[Sequence[Figure]]
+def compare(cands: Sequence[AlignSentence], space: StorySpace, figs: Sequence[Sequence[Figure]],
+            vectors: MutableMapping[tuple[str, int], np.ndarray] | None = None,
             ) -> tuple[list[tuple[int, int]], list[list[float]], _Meaning]:
     """The pairs worth comparing — different articles, some shared wording, no conflicting
-    figures — with their same-fact features (``samefact.FEATURES``), and the meaning vectors."""
+    figures — with their same-fact features (``samefact.FEATURES``), and the meaning vectors
+    (``vectors``: known ones by (article, start), see :func:`align_story`)."""
     stem_sims = {p: v for p, v in space.similar_pairs(BLOCK_STEM_COSINE).items()
                  if cands[p[0]].article != cands[p[1]].article
                  and not any(conflicting(a, b) for a in figs[p[0]] for b in figs[p[1]])}
     pairs = sorted(stem_sims)
-    meaning = _Meaning(cands, sorted({k for p in pairs for k in p}))
+    meaning = _Meaning(cands, sorted({k for p in pairs for k in p}), vectors)
     sides = [PairText(c.text, _speaker_key(c)) for c in cands]
     rows = [pair_features(sides[i], sides[j], meaning(i, j), stem_sims[(i, j)]) for i, j in pairs]
     return pairs, rows, meaning

@@ -43,10 +43,31 @@ SHORT_WORDS = 8
 
 @dataclass(frozen=True)
 class PairText:
-    """What the model reads of one side of a pair."""
+    """What the model reads of one side of a pair (its parts are read once per sentence: a
+    sentence of a 40-article story takes part in hundreds of pairs)."""
 
     text: str
     speaker: str | None = None
+
+    @functools.cached_property
+    def words(self) -> frozenset[str]:
+        return frozenset(w.lower() for w in _WORD.findall(self.text))
+
+    @functools.cached_property
+    def names(self) -> frozenset[str]:
+        return frozenset(_NAME.findall(self.text))
+
+    @functools.cached_property
+    def numbers(self) -> frozenset[str]:
+        return frozenset(_NUMBER.findall(self.text))
+
+    @functools.cached_property
+    def quoted(self) -> bool:
+        return _quoted(self.text)
+
+    @functools.cached_property
+    def negated(self) -> bool:
+        return negated(self.text)
 
 
 def _quoted(text: str) -> bool:
@@ -60,18 +81,15 @@ def negated(text: str) -> bool:
 
 def pair_features(a: PairText, b: PairText, meaning: float, stems: float) -> list[float]:
     """The feature vector of one pair, in the order of :data:`FEATURES`."""
-    wa = {w.lower() for w in _WORD.findall(a.text)}
-    wb = {w.lower() for w in _WORD.findall(b.text)}
-    na, nb = set(_NAME.findall(a.text)), set(_NAME.findall(b.text))
-    fa, fb = set(_NUMBER.findall(a.text)), set(_NUMBER.findall(b.text))
-    qa, qb = _quoted(a.text), _quoted(b.text)
+    wa, wb, na, nb, fa, fb = a.words, b.words, a.names, b.names, a.numbers, b.numbers
+    qa, qb = a.quoted, b.quoted
     return [
         meaning, meaning * meaning, stems,
         len(wa & wb) / max(len(wa | wb), 1),
         len(na & nb) / max(len(na | nb), 1),
         float(bool(fa & fb)),
         float(bool(fa) and bool(fb) and not fa & fb),
-        float(negated(a.text) != negated(b.text)),
+        float(a.negated != b.negated),
         min(len(wa), len(wb)) / max(len(wa), len(wb), 1),
         float(qa and qb), float(qa != qb),
         float(a.speaker is not None and a.speaker == b.speaker),

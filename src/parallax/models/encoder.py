@@ -26,14 +26,17 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from .encoder_build import EncoderUnavailable, ensure_built, model_dir
+from .encoder_build import BUILD_VERSION, WEIGHTS_SHA256, EncoderUnavailable, ensure_built, model_dir
 
 DIM = 384
 # all-MiniLM-L6-v2 was trained on ≤128 word pieces and sentence-transformers cuts at 256; news
 # sentences average ~30. Longer inputs are truncated (the vector then reflects the first 256).
 MAX_TOKENS = 256
+# Names the vectors ``encode`` gives: the weights, the graph build and the variant. Stored vectors
+# (the store's sentence_vectors) are reused only under the same name.
+ENCODER_ID = f"all-MiniLM-L6-v2:{WEIGHTS_SHA256[:12]}:build{BUILD_VERSION}:int8:max{MAX_TOKENS}"
 
-__all__ = ["DIM", "MAX_TOKENS", "Encoder", "EncoderUnavailable", "encode", "get_encoder"]
+__all__ = ["DIM", "ENCODER_ID", "MAX_TOKENS", "Encoder", "EncoderUnavailable", "encode", "get_encoder"]
 
 
 def default_threads() -> int:

@@ -139,6 +139,7 @@ class Store:
         with self.db:
             self.db.execute("DELETE FROM lsh_buckets WHERE article_id = ?", (article_id,))
             self.db.execute("DELETE FROM article_features WHERE article_id = ?", (article_id,))
+            self.db.execute("DELETE FROM sentence_vectors WHERE article_id = ?", (article_id,))
             self.db.execute("UPDATE articles SET copy_of = NULL WHERE copy_of = ?", (article_id,))
             self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
             self.db.execute("UPDATE inputs SET status = 'rejected', reason = ?, article_id = NULL "
@@ -316,14 +317,31 @@ class Store:
         return sorted(out.items(), key=lambda kv: kv[0])
 
     def save_story_result(self, story_id: str, independent_origins: int, alignment: StoryAlignment,
-                          reuse: dict[str, Any]) -> None:
-        """Save one story's alignment and reuse (one transaction per story)."""
+                          reuse: dict[str, Any], vectors: dict[tuple[str, int], bytes] | None = None,
+                          model: str = "") -> None:
+        """Save one story's alignment and reuse, and the sentence vectors it encoded (one
+        transaction per story)."""
         with self.db:
             self.db.execute(
                 "UPDATE stories SET independent_origins = ?, alignment = ?, reuse = ?, updated_at = ? WHERE id = ?",
                 (independent_origins, json.dumps(asdict(alignment), ensure_ascii=False),
                  json.dumps(reuse, ensure_ascii=False), _now(), story_id))
             self.db.execute(_STORY_STATS, (story_id,))  # claim counts follow the new alignment
+            if vectors:
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO sentence_vectors(article_id, start, model, vector) VALUES (?,?,?,?)",
+                    [(a, s, model, v) for (a, s), v in sorted(vectors.items())])
+
+    def sentence_vectors(self, article_ids: list[str], model: str) -> dict[tuple[str, int], bytes]:
+        """Stored sentence vectors of these articles under encoder ``model``, by (article, start)."""
+        out: dict[tuple[str, int], bytes] = {}
+        for lo in range(0, len(article_ids), 500):
+            chunk = article_ids[lo:lo + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(((r[0], r[1]), r[2]) for r in self.db.execute(
+                f"SELECT article_id, start, vector FROM sentence_vectors WHERE model = ? AND article_id IN ({marks})",
+                [model, *chunk]))
+        return out
 
     def stories(self) -> list[sqlite3.Row]:
         return list(self.db.execute(
