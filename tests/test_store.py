@@ -85,3 +85,26 @@ def test_migration_from_version_1_keeps_data(tmp_path: Path) -> None:
         assert store.ledger()["rejected"] == [{"input": "x", "reason": "r"}]
         cols = {r[1] for r in store.db.execute("PRAGMA table_info(articles)")}
         assert {"copy_of", "copy_similarity"} <= cols
+
+
+def test_run_lock_is_released_while_a_forked_worker_lives(tmp_path: Path) -> None:
+    """A process forked during a run (a pool worker that `watch` keeps between runs) shares the
+    lock's open file; leaving the run must still release the lock, or the next run waits for it."""
+    import multiprocessing
+
+    from parallax.store.database import run_lock
+
+    db = tmp_path / "p.db"
+    ctx = multiprocessing.get_context("fork")
+    with run_lock(db):
+        worker = ctx.Process(target=time.sleep, args=(30,))
+        worker.start()
+    try:
+        def waiting(message: str) -> None:
+            raise AssertionError(f"the next run would wait: {message}")
+
+        with run_lock(db, waiting):
+            pass
+    finally:
+        worker.kill()
+        worker.join()

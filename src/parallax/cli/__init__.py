@@ -51,6 +51,28 @@ def _parse_limits(values: tuple[str, ...]) -> Any:
         fail(str(exc))
 
 
+def _engine_options(fn: Any) -> Any:
+    """The options that choose where tasks run (analyze, watch; see docs/scaling.md)."""
+    fn = click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
+                      help="Run on the existing Dask cluster of this scheduler (see docs/scaling.md).")(fn)
+    fn = click.option("--workers", type=click.IntRange(min=1), default=None,
+                      help="Run on a new Dask LocalCluster of N worker processes (see docs/scaling.md).")(fn)
+    return click.option("--processes", type=click.IntRange(min=1), default=None,
+                        help="Worker processes on this machine (default: one per CPU; 1: all in this process).")(fn)
+
+
+def _engine(processes: int | None, workers: int | None, scheduler: str | None) -> Any:
+    """The engine the options ask for (started lazily; close it when done)."""
+    from parallax.engine.executors import make_engine
+
+    if sum(x is not None for x in (processes, workers, scheduler)) > 1:
+        fail("give one of --processes, --workers and --scheduler")
+    try:
+        return make_engine(processes, workers, scheduler)
+    except (OSError, RuntimeError, ValueError) as exc:
+        fail(one_line(str(exc)), 1)
+
+
 def _report_options(fn: Any) -> Any:
     """The options that choose what report.json and report.html cover (analyze, report, watch)."""
     fn = click.option("--since", default=None, metavar="DATE",
@@ -80,12 +102,7 @@ def main() -> None:
               help="Change a reading limit, e.g. --limit unit_bytes=20MB (repeatable; see docs/reliability.md).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 @click.option("--json", "as_json", is_flag=True, help="Write the report JSON to stdout.")
-@click.option("--processes", type=click.IntRange(min=1), default=None,
-              help="Worker processes on this machine (default: one per CPU; 1: all in this process).")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Run on a new Dask LocalCluster of N worker processes (see docs/scaling.md).")
-@click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
-              help="Run on the existing Dask cluster of this scheduler (see docs/scaling.md).")
+@_engine_options
 @_report_options
 def analyze(inputs: tuple[str, ...], out_dir: Path, db_path: Path | None, fields: tuple[str, ...],
             encoding: str | None, limits: tuple[str, ...], quiet: bool, as_json: bool,
@@ -96,7 +113,6 @@ def analyze(inputs: tuple[str, ...], out_dir: Path, db_path: Path | None, fields
     Formats: .txt, .html/.htm, .json, .jsonl, .csv/.tsv, and any of these gzipped.
     The report covers the stories of these inputs (see --all, --story, --since).
     """
-    from parallax.engine.executors import make_engine
     from parallax.pipeline import analyze as run
 
     for item in inputs:
@@ -114,12 +130,7 @@ def analyze(inputs: tuple[str, ...], out_dir: Path, db_path: Path | None, fields
         if not quiet:
             click.echo(f"parallax: {message}", err=True)
 
-    if sum(x is not None for x in (processes, workers, scheduler)) > 1:
-        fail("give one of --processes, --workers and --scheduler")
-    try:
-        engine = make_engine(processes, workers, scheduler)
-    except (OSError, RuntimeError, ValueError) as exc:
-        fail(one_line(str(exc)), 1)
+    engine = _engine(processes, workers, scheduler)
     try:
         result = run(inputs, out_dir=out_dir, db_path=db, options=options, progress=bar, notify=notify,
                      select=select, engine=engine)
@@ -236,15 +247,18 @@ def report(out_dir: Path, db_path: Path | None, quiet: bool, as_json: bool, repo
 @click.option("--once", is_flag=True, help="Analyse what FOLDER holds now (once it has settled), then exit.")
 @click.option("--max-polls", type=click.IntRange(1), default=None, help="Exit after this many polls.")
 @click.option("--quiet", "-q", is_flag=True, help="No line per batch.")
+@_engine_options
 @_report_options
 def watch(folder: Path, out_dir: Path, db_path: Path | None, fields: tuple[str, ...], encoding: str | None,
           limits: tuple[str, ...], interval: float, settle: float, once: bool, max_polls: int | None,
-          quiet: bool, report_all: bool, story_ids: tuple[str, ...], since: str | None) -> None:
+          quiet: bool, processes: int | None, workers: int | None, scheduler: str | None,
+          report_all: bool, story_ids: tuple[str, ...], since: str | None) -> None:
     """Analyse files as they appear in FOLDER (polling), each batch into the same database.
 
     A file is read once complete: write it as NAME.part and rename it, or let it settle
     (--settle). Each batch rewrites report.json and report.html for the stories it touched
     (or --all, --story, --since). Stop with Ctrl-C or SIGTERM; what was analysed is kept.
+    The workers (--processes, --workers, --scheduler) stay up between batches, models loaded.
     """
     import signal
     import time
@@ -261,6 +275,7 @@ def watch(folder: Path, out_dir: Path, db_path: Path | None, fields: tuple[str, 
 
     signal.signal(signal.SIGTERM, stop)
     watcher = Watcher(folder, settle, ignore=(out_dir, db))
+    engine = _engine(processes, workers, scheduler)
     polls = 0
     try:
         while True:
@@ -268,7 +283,7 @@ def watch(folder: Path, out_dir: Path, db_path: Path | None, fields: tuple[str, 
             polls += 1
             if files:
                 result = run(files, out_dir=out_dir, db_path=db, options=options, select=select,
-                             notify=lambda m: click.echo(f"parallax: {m}", err=True))
+                             notify=lambda m: click.echo(f"parallax: {m}", err=True), engine=engine)
                 if not quiet:
                     c = result.digest["corpus"]
                     click.echo(safe(f"{len(files)} file{'s' if len(files) != 1 else ''}: {c['inputs_seen']} inputs, "
@@ -284,6 +299,8 @@ def watch(folder: Path, out_dir: Path, db_path: Path | None, fields: tuple[str, 
         fail(db_error(db, exc), 1)
     except (OSError, RuntimeError, MemoryError, ValueError) as exc:
         fail(one_line(str(exc) or type(exc).__name__), 1)
+    finally:
+        engine.close()
 
 
 @main.command()

@@ -135,9 +135,18 @@ def _ordered(submit: Callable[[Any], Any], wait: Callable[[Any], Any], items: It
         yield result
 
 
-def _die_with_parent(parent: int) -> None:
+def _worker_start(parent: int) -> None:
+    """A pool worker's start: die with the client, and leave SIGINT and SIGTERM to it.
+
+    Forked workers inherit the client's handlers (``watch`` turns SIGTERM into
+    KeyboardInterrupt); a Ctrl-C or a SIGTERM sent to the process group must stop the client,
+    which closes the pool, not raise inside a worker's task."""
+    import signal
+
     from parallax.extract.ner import _die_with_parent as die
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die(parent)
 
 
@@ -155,7 +164,7 @@ class PoolEngine:
             # imports again. The pool starts before the main process loads any model.
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method),
-                                             initializer=_die_with_parent, initargs=(os.getpid(),))
+                                             initializer=_worker_start, initargs=(os.getpid(),))
         return self._pool
 
     def _restart(self) -> None:

@@ -374,7 +374,11 @@ def run_lock(db_path: str | Path, waiting: Callable[[str], None] | None = None) 
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield
     finally:
-        os.close(fd)  # closing the descriptor releases the lock
+        # Unlock explicitly: worker processes forked during the run (the process pool) share this
+        # open file, and closing our descriptor alone would leave the lock held until they exit
+        # (a `watch` keeps its workers between runs, and its next run would wait for itself).
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
 
 
 def ensure_current(path: str | Path) -> int:
