@@ -168,7 +168,9 @@ class _Meaning:
 def story_space(cands: Sequence[AlignSentence]) -> tuple[StorySpace, list[list[Figure]]]:
     """The story's stem space (speakers' names and role words left out) and each sentence's figures."""
     speaker_words = {w for c in cands if c.speaker and not c.anonymous for w in c.speaker.split() if len(w) > 2}
-    space = StorySpace([_content(c, speaker_words) for c in cands], [c.article for c in cands])
+    names = (re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(speaker_words)) + r")\b")
+             if speaker_words else None)
+    space = StorySpace([_content(c, names) for c in cands], [c.article for c in cands])
     figs = [figures(c.text, c.start, c.quantities, toks) for c, toks in zip(cands, space.tokens, strict=True)]
     return space, figs
 
@@ -245,6 +247,10 @@ def _origins(members: list[AlignSentence], reuse: Mapping[str, Any]) -> tuple[se
     restatements of it when it is the only source named.
     """
     copies: Mapping[str, str] = reuse.get("copies", {})
+    # Shared passages by (article, source): a story's passages are read per pair of members.
+    passages: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    for p in reuse.get("passages", ()):
+        passages.setdefault((p["article"], p["source"]), []).append(p)
     sets = DisjointSet(range(len(members)))
     copied: set[int] = set()
     for i, j in itertools.permutations(range(len(members)), 2):
@@ -253,10 +259,8 @@ def _origins(members: list[AlignSentence], reuse: Mapping[str, Any]) -> tuple[se
             sets.union(j, i)
             continue
         linked = copies.get(m.article) == o.article or any(
-            p["article"] == m.article and p["source"] == o.article
-            and p["start"] < m.end and m.start < p["end"]
-            and p["source_start"] < o.end and o.start < p["source_end"]
-            for p in reuse.get("passages", ()))
+            p["start"] < m.end and m.start < p["end"] and p["source_start"] < o.end and o.start < p["source_end"]
+            for p in passages.get((m.article, o.article), ()))
         if linked:
             copied.add(i)
             sets.union(j, i)
@@ -472,11 +476,12 @@ _ROLE_WORDS = re.compile(r"\b(?:spokes(?:man|woman|person)|col(?:onel)?|army|rep
 _ROLE_OF = re.compile(r"\bspokes(?:man|woman|person)\s+(?:for|of)\s+(?:the\s+)?(?:[A-Z][\w.-]*\s*)+(?:\([A-Z]+\))?")
 
 
-def _content(s: AlignSentence, speaker_words: set[str]) -> str:
-    """The sentence without who says it: the story's speaker names and the role phrases."""
+def _content(s: AlignSentence, names: re.Pattern[str] | None) -> str:
+    """The sentence without who says it: the story's speaker names (``names``, one pattern per
+    story) and the role phrases."""
     text = _ROLE_OF.sub(" ", s.text)
-    if speaker_words:
-        text = re.sub(r"\b(?:" + "|".join(re.escape(w) for w in sorted(speaker_words)) + r")\b", " ", text)
+    if names is not None:
+        text = names.sub(" ", text)
     return _ROLE_WORDS.sub(" ", text)
 
 
