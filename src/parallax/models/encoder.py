@@ -34,7 +34,7 @@ DIM = 384
 MAX_TOKENS = 256
 # Names the vectors ``encode`` gives: the weights, the graph build and the variant. Stored vectors
 # (the store's sentence_vectors) are reused only under the same name.
-ENCODER_ID = f"all-MiniLM-L6-v2:{WEIGHTS_SHA256[:12]}:build{BUILD_VERSION}:int8:max{MAX_TOKENS}"
+ENCODER_ID = f"minilm:{WEIGHTS_SHA256[:8]}:b{BUILD_VERSION}:int8:{MAX_TOKENS}"
 
 __all__ = ["DIM", "ENCODER_ID", "MAX_TOKENS", "Encoder", "EncoderUnavailable", "encode", "get_encoder"]
 
