@@ -87,6 +87,36 @@ def test_migration_from_version_1_keeps_data(tmp_path: Path) -> None:
         assert {"copy_of", "copy_similarity"} <= cols
 
 
+def test_a_migration_missing_under_a_later_version_is_applied(tmp_path: Path) -> None:
+    """Which migrations ran is recorded, not inferred from user_version: a database stamped
+    with the latest version but lacking one migration (a build from a branch that had a later
+    migration and not this one) gets it; a database from before the record counts every number
+    up to its version as applied."""
+    from parallax.store.database import _migrations
+
+    latest = _migrations()[-1][0]
+    with Store(tmp_path / "p.db") as store:
+        assert store.migrate() == latest
+        assert [r[0] for r in store.db.execute("SELECT number FROM schema_migrations ORDER BY 1")] == \
+            [n for n, _ in _migrations()]
+    con = sqlite3.connect(tmp_path / "p.db")
+    con.executescript("DROP TABLE sentence_vectors; DELETE FROM schema_migrations WHERE number = 6;")
+    con.close()
+    with Store(tmp_path / "p.db") as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == latest
+        assert store.db.execute("SELECT COUNT(*) FROM sentence_vectors").fetchone()[0] == 0  # re-created
+        assert store.db.execute("SELECT 1 FROM schema_migrations WHERE number = 6").fetchone()
+    # Before the record: user_version says what ran.
+    con = sqlite3.connect(tmp_path / "p.db")
+    con.executescript("DROP TABLE schema_migrations;")
+    con.close()
+    with Store(tmp_path / "p.db") as store:
+        assert store.migrate() == latest
+        rows = store.db.execute("SELECT COUNT(*) FROM schema_migrations WHERE applied_at = "
+                                "'before schema_migrations'").fetchone()[0]
+        assert rows == len(_migrations())
+
+
 def test_run_lock_is_released_while_a_forked_worker_lives(tmp_path: Path) -> None:
     """A process forked during a run (a pool worker that `watch` keeps between runs) shares the
     lock's open file; leaving the run must still release the lock, or the next run waits for it."""

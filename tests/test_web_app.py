@@ -238,6 +238,7 @@ def test_migration_004_fills_an_older_database(raqqa_run: Any, tmp_path: Path) -
         con.execute("DROP INDEX stories_updated")
         con.execute("DROP INDEX stories_pending")
         con.execute("DROP INDEX articles_unscored")
+        con.execute("DELETE FROM schema_migrations WHERE number > 3")
         con.execute("PRAGMA user_version = 3")
     con.close()
     assert ensure_current(db) == 6

@@ -99,17 +99,33 @@ class Store:
     # --- schema -----------------------------------------------------------------------------
 
     def migrate(self) -> int:
-        """Apply pending numbered migrations; return the schema version."""
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        for number, sql in _migrations():
-            if number > version:
-                with self.db:
-                    self.db.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
-                if number == 5:
-                    # Story postings are made from the stored lead vectors (blobs SQL cannot read).
-                    backfill_story_terms(self.db)
-                version = number
-        return int(version)
+        """Apply the numbered migrations this database has not had; return the schema version.
+
+        Which migrations ran is recorded in ``schema_migrations`` (one row each), not inferred
+        from ``user_version`` alone: a database written by a build that had a later migration
+        but not an earlier one (branches merged in another order) still gets the earlier one.
+        A database from before that table counts every number up to its ``user_version`` as
+        applied (all that can be known of it). ``user_version`` stays the highest number."""
+        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        known = _migrations()
+        with self.db:
+            self.db.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                            "(number INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+            if self.db.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == 0:
+                self.db.executemany("INSERT INTO schema_migrations VALUES (?, 'before schema_migrations')",
+                                    [(n,) for n, _ in known if n <= version])
+        applied = {r[0] for r in self.db.execute("SELECT number FROM schema_migrations")}
+        for number, sql in known:
+            if number in applied:
+                continue
+            version = max(version, number)
+            with self.db:
+                self.db.executescript(f"BEGIN;\n{sql}\nINSERT INTO schema_migrations VALUES ({number}, '{_now()}');\n"
+                                      f"PRAGMA user_version = {version};\nCOMMIT;")
+            if number == 5:
+                # Story postings are made from the stored lead vectors (blobs SQL cannot read).
+                backfill_story_terms(self.db)
+        return version
 
     # --- ledger ------------------------------------------------------------------------------
 
