@@ -84,6 +84,7 @@ def run_clickbait(data: Path, log: Callable[[str], None]) -> tuple[C.TextClassif
                        "value": info["oof"]["accuracy@0.5"]}
     return clf, info
 
+
 RUNNERS = {
     "subjectivity": run_subjectivity,
     "checkworthy": run_checkworthy,

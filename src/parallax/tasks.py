@@ -69,6 +69,8 @@ STAGES = ("ingest", "clean", "segment", "extract", "cluster", "reuse", "align", 
 
 @dataclass
 class StageTimer:
+    """Seconds spent per stage (``with timer.stage("align"): ...``), added up across calls."""
+
     seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
 
     @contextmanager
@@ -83,6 +85,7 @@ class StageTimer:
         """Add a worker's stage seconds (with an engine, stage times are summed over workers)."""
         for name, value in seconds.items():
             self.seconds[name] = self.seconds.get(name, 0.0) + value
+
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 

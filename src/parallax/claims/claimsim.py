@@ -46,6 +46,8 @@ MAX_PAIRS = 1_000_000
 
 class TooManyPairs(Exception):
     """A story has more similar sentence pairs than ``MAX_PAIRS``: too large to align."""
+
+
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "say", "told", "according", "also", "s"}
 

@@ -52,6 +52,7 @@ JSONL_EXT = {".jsonl", ".ndjson"}
 CSV_EXT = {".csv", ".tsv"}
 SUPPORTED = TEXT_EXT | HTML_EXT | JSON_EXT | JSONL_EXT | CSV_EXT
 
+
 @dataclass
 class IngestOptions:
     """How inputs are read. ``fields`` maps a role (title, text, url…) to a field name."""

@@ -197,8 +197,6 @@ def _paragraph_techniques(texts: list[str]) -> list[list[tuple[int, int, list[st
     return out
 
 
-
-
 def _reported_regions(it: ScoreInput) -> list[tuple[int, int]]:
     """Where the article reports others' words: quotations and attributed sentences."""
     regions = [(m.start(), m.end()) for m in _QUOTED.finditer(it.text)]
