@@ -89,6 +89,7 @@ OOD_FLOORS: dict[str, tuple[str, str, float]] = {
     "subjectivity": ("macro_f1", "dev articles", 0.72),
     "checkworthy": ("positive_f1", "dev-test", 0.75),
     "hate": ("macro_f1", "test50, binary", 0.70),
+    "hyperpartisan": ("accuracy", "nested 10-fold CV, folds grouped by publisher", 0.80),
 }
 
 
