@@ -43,6 +43,7 @@ model for CI.
 from __future__ import annotations
 
 import argparse
+import copy
 import dataclasses
 import json
 import sys
@@ -150,9 +151,10 @@ class Features(BaseFeatures):
 
     def with_spec(self, spec: C.FeatureSpec) -> Features:
         """Same counts (and cached vectors) under a spec differing only in weights / embedding."""
-        other = object.__new__(Features)
-        other.texts, other.spec, other.counts = self.texts, spec, self.counts
-        other.style, other.emb = self.style, self.emb
+        # A shallow copy keeps every cached block, including ones the base class adds later (a
+        # field-by-field copy missed the sentence cues of classifier_fit.Features).
+        other = copy.copy(self)
+        other.spec = spec
         other._need_embedding()
         self.emb = other.emb  # computed once, shared by every candidate
         return other
