@@ -6,8 +6,9 @@ Takes one story's articles with their sentences and extractions; gives a
 A corpus stage run per story.
 
 Modules:
-- ``align``: grouping sentences into claims (complete linkage), origins, statuses, digest,
-  omissions.
+- ``align``: grouping sentences into claims (complete linkage), statuses, digest, omissions.
+- ``origins``: a claim's mentions grouped into independent origins (one speaker under any of its
+  names, one quotation relayed, one text reworded, one cited source).
 - ``claimsim``: story-weighted stem vectors (which pairs are worth comparing at all).
 - ``samefact``: the same-fact pair model (meaning from the shared encoder, names, figures,
   negation), trained on the claims gold's tune half.

@@ -35,10 +35,10 @@ import numpy as np
 
 from parallax.claims.claimsim import StorySpace
 from parallax.claims.disputes import Figure, Polarity, comparable, conflicting, contradicts, figures, polarity
+from parallax.claims.origins import group_origins, speaker_key
 from parallax.claims.samefact import FEATURES, PairText, load_samefact, pair_features
 from parallax.models.encoder import encode
-from parallax.stories.groups import DisjointSet, complete_link
-from parallax.text.quotes import QUOTATION_IN_SENTENCE
+from parallax.stories.groups import complete_link
 from parallax.types import Claim, Mention, Quantity, StoryAlignment
 
 # Cross-article pairs at least this stem-alike are put to the same-fact model; the rest are never
@@ -190,7 +190,7 @@ def compare(cands: Sequence[AlignSentence], space: StorySpace, figs: Sequence[Se
                  and not any(conflicting(a, b) for a in figs[p[0]] for b in figs[p[1]])}
     pairs = sorted(stem_sims)
     meaning = _Meaning(cands, sorted({k for p in pairs for k in p}), vectors)
-    sides = [PairText(c.text, _speaker_key(c)) for c in cands]
+    sides = [PairText(c.text, speaker_key(c)) for c in cands]
     rows = [pair_features(sides[i], sides[j], meaning(i, j), stem_sims[(i, j)]) for i, j in pairs]
     return pairs, rows, meaning
 
@@ -205,143 +205,10 @@ def _accepted(pairs: Sequence[tuple[int, int]], rows: Sequence[Sequence[float]])
             if pr >= model.threshold and not row[neg]}
 
 
-# Titles and honorifics before a name: "President Trump", "Rep. Steve Scalise", "Col. Ryan Dillon".
-_TITLES = re.compile(r"^(?:(?:president|vice president|former|sen|senator|rep|representative|gov|governor|mr|mrs|"
-                     r"ms|dr|col|colonel|gen|general|lt|sgt|secretary|speaker|leader|chairman|judge|"
-                     r"minister|prime minister|the)\.?\s+)+", re.I)
-
-
-def _same_speaker(a: AlignSentence, b: AlignSentence) -> bool:
-    """Both attributed, to one name or where either attribution is a bare role ("the governor",
-    "the White House said") that cannot tell two sources apart."""
-    if not a.speaker or not b.speaker or a.anonymous or b.anonymous:
-        return False
-    if not _named(a) or not _named(b):
-        return True
-    return _speaker_key(a) == _speaker_key(b)
-
-
-def _named(s: AlignSentence) -> bool:
-    words = _TITLES.sub("", s.speaker or "").split()
-    return bool(s.speaker) and not s.anonymous and any(w[:1].isupper() for w in words)
-
-
-def _speaker_key(s: AlignSentence) -> str | None:
-    """One key for every name an article uses for a speaker: "Donald Trump", "President Trump"
-    and "Trump" are "trump". Unnamed sources have none (two "officials" are not one origin)."""
-    if not s.speaker or s.anonymous:
-        return None
-    name = _TITLES.sub("", s.speaker.strip()).strip(" .,")
-    words = name.split()
-    return words[-1].lower().removesuffix("'s") if words else None
-
-
 def _same_figure(a: Figure, b: Figure) -> bool:
     """The same figure for the same thing: comparable, the intervals meet and the values are close."""
     return comparable(a, b) and not (a.high < b.low or b.high < a.low) and abs(a.value - b.value) <= 0.2 * max(
         abs(a.value), abs(b.value), 1e-9)
-
-
-def _origins(members: list[AlignSentence], reuse: Mapping[str, Any]) -> tuple[set[int], list[list[int]]]:
-    """Copied mentions, and the mentions grouped by independent origin.
-
-    One origin: mentions of one article; an article and its copies; a mention inside a passage
-    its article shares with another mention's article; one text reworded; one quotation
-    relayed; mentions attributed to one named primary source, with the unattributed
-    restatements of it when it is the only source named.
-    """
-    copies: Mapping[str, str] = reuse.get("copies", {})
-    # Shared passages by (article, source): a story's passages are read per pair of members.
-    passages: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
-    for p in reuse.get("passages", ()):
-        passages.setdefault((p["article"], p["source"]), []).append(p)
-    sets = DisjointSet(range(len(members)))
-    copied: set[int] = set()
-    for i, j in itertools.permutations(range(len(members)), 2):
-        m, o = members[i], members[j]
-        if m.article == o.article:
-            sets.union(j, i)
-            continue
-        linked = copies.get(m.article) == o.article or any(
-            p["start"] < m.end and m.start < p["end"] and p["source_start"] < o.end and o.start < p["source_end"]
-            for p in passages.get((m.article, o.article), ()))
-        if linked:
-            copied.add(i)
-            sets.union(j, i)
-        elif _same_speaker(m, o) or _same_quotation(m.text, o.text) or _same_cited(m.text, o.text):
-            # One speaker under any of its names, one quotation relayed (the same words in
-            # quotation marks are one person's, whoever each article names), or one source
-            # cited in the same words ("according to a statement by his wife"): one origin.
-            sets.union(j, i)
-        elif _rewrite(m.text, o.text):
-            copied.add(i)  # the same text reworded by a second outlet: one origin
-            sets.union(j, i)
-        elif not m.speaker and not o.speaker and m.outlet and m.outlet == o.outlet:
-            sets.union(j, i)  # one outlet's own reporting, in two of its articles
-    # A statement one article attributes to a source and another states without attribution is,
-    # unless the story names a second source for it, that source relayed: the analyst's note that
-    # four outlets rewrite, the spokesman one outlet names and another paraphrases. Counting the
-    # unattributed restatement as a second origin made most wrong "corroborated" claims in the
-    # claims gold's tune half; this errs toward "single-source", the safe side.
-    # A source cited "according to" an unnamed phrase ("a statement by his wife") is a source too.
-    sourced = [bool(m.speaker and not m.anonymous) or bool(_cited_phrases(m.text)) for m in members]
-    sources = {sets.find(i) for i in range(len(members)) if sourced[i]}
-    if len(sources) == 1:
-        (source,) = sources
-        for i, m in enumerate(members):
-            if not m.speaker and not sourced[i]:
-                sets.union(source, i)
-    return copied, list(sets.groups().values())
-
-
-# Word overlap (Jaccard over lower-case words) above which two sentences of different articles
-# are one text reworded rather than two reports: wire copy lightly edited keeps most of its
-# words, two reporters describing one event rarely share more than half of theirs.
-REWRITE_JACCARD = 0.5
-_WORDS = re.compile(r"[a-z0-9']+")
-
-
-# Words in a row inside quotation marks that make two quotations one: five words repeated
-# verbatim are a relayed quote; two speakers saying one thing share single words, not runs.
-SAME_QUOTE_WORDS = 5
-
-
-def _same_quotation(a: str, b: str) -> bool:
-    """The two sentences quote the same words: a run of ``SAME_QUOTE_WORDS`` words in quotation
-    marks on both sides. (Overlapping *bags* of quoted words are not enough: a coalition
-    spokesman's "control 90 percent of Raqqa" and Central Command's "more than 90 percent of
-    Raqqa is in S.D.F. control" are two sources saying one thing.)"""
-    def runs(text: str) -> set[tuple[str, ...]]:
-        out: set[tuple[str, ...]] = set()
-        for q in QUOTATION_IN_SENTENCE.findall(text):
-            words = _WORDS.findall(q.lower())
-            out.update(tuple(words[k:k + SAME_QUOTE_WORDS]) for k in range(len(words) - SAME_QUOTE_WORDS + 1))
-        return out
-
-    return bool(runs(a) & runs(b))
-
-
-# "According to X" names X as the origin even when X is no named entity ("a statement by his
-# wife", "police in Ohio", "a new Axios report"): two articles that cite their fact in the same
-# words relay one source. The phrase runs to the next clause break.
-_ACCORDING_TO = re.compile(r"\baccording to\s+([^,.;:!?\"“”]{3,80})", re.I)
-_DETERMINERS = {"a", "an", "the", "its", "his", "her", "their"}
-
-
-def _cited_phrases(text: str) -> set[tuple[str, ...]]:
-    """The source phrases ``text`` cites "according to", as words (determiners and case aside)."""
-    return {tuple(w for w in _WORDS.findall(p.lower()) if w not in _DETERMINERS)
-            for p in _ACCORDING_TO.findall(text)} - {()}
-
-
-def _same_cited(a: str, b: str) -> bool:
-    """Both sentences cite their fact "according to" the same source phrase."""
-    return bool(_cited_phrases(a) & _cited_phrases(b))
-
-
-def _rewrite(a: str, b: str) -> bool:
-    wa, wb = set(_WORDS.findall(a.lower())), set(_WORDS.findall(b.lower()))
-    return len(wa & wb) >= REWRITE_JACCARD * max(len(wa | wb), 1) and min(len(wa), len(wb)) >= MIN_WORDS
 
 
 def _stance(m: AlignSentence) -> str:
@@ -362,7 +229,7 @@ def _make_claim(story: str, members_in: list[AlignSentence], meaning: _Meaning, 
     rep = members_in[rep_pos]
     order = sorted(range(len(members_in)), key=lambda k: (members_in[k].article, members_in[k].start))
     members = [members_in[k] for k in order]
-    copied, origin_groups = _origins(members, reuse)
+    copied, origin_groups = group_origins(members, reuse)
     mentions = [Mention(article=m.article, sentence=m.index, start=m.start, end=m.end, stance=_stance(m),
                         copied=i in copied) for i, m in enumerate(members)]
     origins = []
