@@ -11,7 +11,8 @@ Per story (the story is the block: no pair ever crosses stories):
    match every other — with at most one mention per article, never over two figures that
    conflict, never across a negation on one side only.
 3. Origins: mentions collapse into one origin when they come from one article, from copies or
-   shared passages of one origin, from one text reworded, from one outlet's own reporting, or
+   shared passages of one origin, from one text reworded (a sentence, or an article most of
+   whose statements restate another's), from one outlet's own reporting, or
    from one named primary source under any of its names (three outlets quoting one spokesman
    are one origin through three outlets). Corroborated = two or more origins.
 4. Disputes (:mod:`parallax.claims.disputes`): figures for the same thing that cannot both hold, and
@@ -35,7 +36,7 @@ import numpy as np
 
 from parallax.claims.claimsim import StorySpace
 from parallax.claims.disputes import Figure, Polarity, comparable, conflicting, contradicts, figures, polarity
-from parallax.claims.origins import group_origins, speaker_key
+from parallax.claims.origins import group_origins, rewritten_articles, speaker_key
 from parallax.claims.samefact import FEATURES, PairText, load_samefact, pair_features
 from parallax.models.encoder import encode
 from parallax.stories.groups import complete_link
@@ -119,6 +120,7 @@ def align_story(story_id: str, sentences: Sequence[AlignSentence],
 
     pairs, rows, meaning = compare(cands, space, figs, vectors)
     edges = _accepted(pairs, rows)
+    reuse = {**reuse, "rewrites": rewritten_articles(edges, [c.article for c in cands])}
     roots = complete_link(len(cands), edges, cannot_link=lambda a, b: bool(
         {cands[i].article for i in a} & {cands[j].article for j in b}) or any(clash(i, j) for i in a for j in b))
     groups: dict[int, list[int]] = {}
