@@ -70,6 +70,19 @@ def test_according_to_takes_the_source_after_it() -> None:
     assert [(a.speaker, a.anonymous) for a in atts] == [("residents", True)]
 
 
+def test_institutions_and_plural_cues() -> None:
+    text = "The administration has argued that the bill puts Americans at risk. Administration officials warn that it would."
+    atts = attribute(text, split_sentences(text), [])
+    assert [(a.speaker, a.anonymous) for a in atts] == [("administration", True), ("Administration officials", True)]
+
+
+def test_a_name_after_who_said_is_not_the_speaker() -> None:
+    text = "BuzzFeed cited two officials who said Cohen acknowledged that he was told to lie."
+    cohen = text.index("Cohen")
+    atts = attribute(text, split_sentences(text), [Entity(cohen, cohen + 5, "Cohen", "PERSON")])
+    assert all(a.speaker != "Cohen" for a in atts)
+
+
 def test_full_names_do_not_depend_on_the_hash_seed() -> None:
     """An ambiguous surname goes to the person named first, whatever the set order."""
     import os

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from parallax.claims.align import AlignSentence
-from parallax.claims.origins import REWRITE_COVERAGE, group_origins, rewritten_articles
+from parallax.claims.origins import (
+    REWRITE_COVERAGE,
+    group_origins,
+    relays_claim,
+    rewritten_articles,
+    same_institution,
+)
 
 
 def _sentence(article: str, text: str, speaker: str | None = None, index: int = 0) -> AlignSentence:
@@ -41,3 +49,29 @@ def test_rewrite_needs_several_links() -> None:
     assert rewritten_articles([(0, 2), (1, 3)], ["a", "a", "b", "b"]) == set()
     # Links within one article never count.
     assert rewritten_articles([(0, 1), (2, 3), (0, 3)], ["a", "a", "a", "a"]) == set()
+
+
+def test_one_fact_relayed_as_a_story_is_one_origin() -> None:
+    # Two debunks of one viral hoax each relay its claim: one text passed on, not two findings.
+    members = [_sentence("a", "An article saying a planetary alignment on January 4 will decrease gravity is fake."),
+               _sentence("b", "You may have seen a story going around Facebook that promises gravity will drop on January 4.")]
+    assert relays_claim(members[0].text) and relays_claim(members[1].text)
+    assert len(group_origins(members, {})[1]) == 1
+    assert not relays_claim("The council voted on Monday to close the library.")
+
+
+def test_one_institution_through_unnamed_officials_is_one_origin() -> None:
+    admin = _sentence("a", "The administration has argued that the bill would put Americans at legal risk.",
+                      speaker="administration")
+    officials = _sentence("b", "Administration officials warn that it would put Americans overseas at legal risk.",
+                          speaker="Administration officials")
+    admin = dataclasses.replace(admin, anonymous=True)
+    officials = dataclasses.replace(officials, anonymous=True)
+    assert same_institution(admin, officials)
+    assert len(group_origins([admin, officials], {})[1]) == 1
+    # Two governments are two sources; two unnamed "officials" may be two people of two bodies.
+    syria = dataclasses.replace(admin, speaker="Syrian government")
+    iraq = dataclasses.replace(officials, speaker="Iraqi government")
+    assert not same_institution(syria, iraq)
+    assert not same_institution(dataclasses.replace(admin, speaker="officials"),
+                                dataclasses.replace(officials, speaker="officials"))

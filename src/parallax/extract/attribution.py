@@ -20,7 +20,7 @@ _CUE = re.compile(
     r"\b(said|says|say|saying|tweeted|told|tells|telling|added|adds|adding|wrote|writes|writing|"
     r"reported|posted|stated|(?<!United )states|claimed|claiming|announced|announces|announcing|"
     r"pointed out|pointing out|explained|explains|explaining|noted|notes|noting|confirmed|"
-    r"confirms|warned|warns|warning|argued|argues|arguing|insisted|insists|estimated|described|"
+    r"confirms|warned|warns|warn|warning|argued|argues|argue|arguing|insisted|insists|estimated|described|"
     r"asked|asks|called for|called on|calls for|calls on|suggested|suggests|acknowledged|"
     r"acknowledges|declared|declares|responded|responds|replied|replies|recalled|recalls|"
     r"agreed|urged|urges|cited|cites|accused|accuses|criticized|criticised|praised|promised|"
@@ -162,6 +162,7 @@ _SOURCE_AFTER = {"according to", "estimates by", "referring to"}
 _BY = re.compile(r"^\s+by\s+(?:the\s+|an?\s+)?")
 # "fighters in Syria, who confirmed": the source is the noun before "who", not the place.
 _RELATIVE = re.compile(r",\s+who\s+(?:also\s+|later\s+)?$")
+_RELATIVE_CUE = re.compile(r"\b(?:who|which|that)\s+(?:also\s+|later\s+|have\s+|has\s+|had\s+)?$", re.I)
 
 
 def _speaker_near(sent: Sentence, cue: re.Match[str], ents: list[Entity],
@@ -181,8 +182,11 @@ def _speaker_near(sent: Sentence, cue: re.Match[str], ents: list[Entity],
     if passive:  # "described by a BBC investigative report": the agent is the source
         agent = [e for e in cands if e.start - sent.start == cue.end() + passive.end()]
         return agent[0] if agent else None
-    after = [e for e in cands if 0 <= e.start - cue_end <= _ROLE_WINDOW
-             and _ROLE_GAP.match(text[cue_end - sent.start:e.start - sent.start])]
+    # "officials who said Cohen … acknowledged": after a relative pronoun the name that follows
+    # the cue is the subject of what was said, not the speaker.
+    after = [] if _RELATIVE_CUE.search(text[:cue.start()]) else [
+        e for e in cands if 0 <= e.start - cue_end <= _ROLE_WINDOW
+        and _ROLE_GAP.match(text[cue_end - sent.start:e.start - sent.start])]
     if after:
         persons = [e for e in after if e.label == "PERSON"]
         if persons:
@@ -215,7 +219,7 @@ def _speaker_near(sent: Sentence, cue: re.Match[str], ents: list[Entity],
 _ROLE_HEAD = (
     r"(?:officials?|spokes(?:man|woman|person)|fighters?|residents?|witness(?:es)?|sources?|activists?|"
     r"forces|commanders?|militants?|soldiers?|troops|police|authorities|analysts?|experts?|observers?|"
-    r"diplomats?|monitors?|ministry|military|government|army|coalition|officers?|civilians?|doctors?|"
+    r"diplomats?|monitors?|ministry|military|government|administration|army|coalition|officers?|civilians?|doctors?|"
     r"medics?|workers?|journalists?|reporters?|lawmakers?|investigators?|prosecutors?|aides?|insiders?|"
     r"people familiar with the matter)"
 )
