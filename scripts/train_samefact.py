@@ -37,7 +37,7 @@ import claims_gold as CG  # noqa: E402
 from datapath import data_root  # noqa: E402
 
 import parallax.claims.align as align  # noqa: E402
-from parallax.claims.align import candidates, compare, story_space  # noqa: E402
+from parallax.claims.align import AlignSentence, candidates, compare, story_space  # noqa: E402
 from parallax.claims.samefact import FEATURES, SameFactModel  # noqa: E402
 from parallax.models.classifiers import load_classifier  # noqa: E402
 from parallax.pipeline import analyze  # noqa: E402
@@ -57,8 +57,10 @@ POSITIVE_WEIGHT = 3.0
 C = 1.0
 
 
-def story_pairs(gold: dict[str, Any], data: Path, fnc: dict[str, str] | None) -> tuple[list[list[float]], list[int]]:
-    """Feature rows and gold labels of the pairs one story's alignment compares."""
+def story_candidates(gold: dict[str, Any], data: Path, fnc: dict[str, str] | None,
+                     ) -> list[tuple[list[AlignSentence], list[set[str]]]]:
+    """Per story the pipeline forms of one gold story: its claim candidates and the gold facts
+    each states."""
     subj = load_classifier("subjectivity").threshold
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "in"
@@ -72,15 +74,21 @@ def story_pairs(gold: dict[str, Any], data: Path, fnc: dict[str, str] | None) ->
     by_story: dict[str, list[Any]] = defaultdict(list)
     for r in rows:
         by_story[r["story_id"]].append(r)
-    feats: list[list[float]] = []
-    labels: list[int] = []
+    out = []
     for members in by_story.values():
         cands = candidates([s for r in members for s in align_sentences(r, subj)])
-        if len(cands) < 2:
-            continue
+        if len(cands) >= 2:
+            out.append((cands, [index.facts_of(gid[c.article], (c.start, c.end)) for c in cands]))
+    return out
+
+
+def story_pairs(gold: dict[str, Any], data: Path, fnc: dict[str, str] | None) -> tuple[list[list[float]], list[int]]:
+    """Feature rows and gold labels of the pairs one story's alignment compares."""
+    feats: list[list[float]] = []
+    labels: list[int] = []
+    for cands, facts in story_candidates(gold, data, fnc):
         space, figs = story_space(cands)
         pairs, rows_f, _ = compare(cands, space, figs)
-        facts = [index.facts_of(gid[c.article], (c.start, c.end)) for c in cands]
         for (i, j), row in zip(pairs, rows_f, strict=True):
             feats.append(row)
             labels.append(int(bool(facts[i] & facts[j])))

@@ -71,7 +71,8 @@ def test_according_to_takes_the_source_after_it() -> None:
 
 
 def test_institutions_and_plural_cues() -> None:
-    text = "The administration has argued that the bill puts Americans at risk. Administration officials warn that it would."
+    text = ("The administration has argued that the bill puts Americans at risk. "
+            "Administration officials warn that it would.")
     atts = attribute(text, split_sentences(text), [])
     assert [(a.speaker, a.anonymous) for a in atts] == [("administration", True), ("Administration officials", True)]
 

@@ -54,7 +54,7 @@ def test_rewrite_needs_several_links() -> None:
 def test_one_fact_relayed_as_a_story_is_one_origin() -> None:
     # Two debunks of one viral hoax each relay its claim: one text passed on, not two findings.
     members = [_sentence("a", "An article saying a planetary alignment on January 4 will decrease gravity is fake."),
-               _sentence("b", "You may have seen a story going around Facebook that promises gravity will drop on January 4.")]
+               _sentence("b", "You may have seen a story going around Facebook that promises gravity will drop.")]
     assert relays_claim(members[0].text) and relays_claim(members[1].text)
     assert len(group_origins(members, {})[1]) == 1
     assert not relays_claim("The council voted on Monday to close the library.")

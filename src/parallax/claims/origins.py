@@ -93,6 +93,7 @@ def group_origins(members: list[AlignSentence], reuse: Mapping[str, Any]) -> tup
     passages: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
     for p in reuse.get("passages", ()):
         passages.setdefault((p["article"], p["source"]), []).append(p)
+    relayed = [relays_claim(m.text) for m in members]
     sets = DisjointSet(range(len(members)))
     copied: set[int] = set()
     for i, j in itertools.permutations(range(len(members)), 2):
@@ -108,7 +109,7 @@ def group_origins(members: list[AlignSentence], reuse: Mapping[str, Any]) -> tup
             sets.union(j, i)
         elif (same_speaker(m, o) or same_institution(m, o) or _same_quotation(m.text, o.text)
               or _same_cited(m.text, o.text)
-              or (relays_claim(m.text) and relays_claim(o.text))):
+              or (relayed[i] and relayed[j])):
             # One speaker under any of its names, one institution through unnamed officials, one
             # quotation relayed (the same words in
             # quotation marks are one person's, whoever each article names), one source cited
@@ -129,8 +130,8 @@ def group_origins(members: list[AlignSentence], reuse: Mapping[str, Any]) -> tup
     # claims gold's tune half; this errs toward "single-source", the safe side.
     # A source cited "according to" an unnamed phrase ("a statement by his wife") is a source too,
     # and so is a story or claim the sentence relays ("a story going around Facebook that …").
-    sourced = [bool(m.speaker and not m.anonymous) or bool(_cited_phrases(m.text)) or relays_claim(m.text)
-               for m in members]
+    sourced = [bool(m.speaker and not m.anonymous) or bool(_cited_phrases(m.text)) or relayed[i]
+               for i, m in enumerate(members)]
     sources = {sets.find(i) for i in range(len(members)) if sourced[i]}
     if len(sources) == 1:
         (source,) = sources
