@@ -286,3 +286,32 @@ def test_stored_sentence_vectors_change_no_alignment(raqqa_run: Any) -> None:
     assert set(part_task.vectors) == set(stored) - set(half) and part == fresh
     with Store(raqqa_run.db_path) as store:
         assert store.sentence_vectors(ids, "another encoder") == {}
+
+
+def test_prune_drops_vectors_and_keeps_the_claims(raqqa_run: Any, tmp_path: Path) -> None:
+    """`parallax prune`: stale encoder builds always go, older stories' vectors with --before.
+    (Aligning without stored vectors gives the same claims: the test above.)"""
+    from click.testing import CliRunner
+
+    from parallax.cli import main
+    from parallax.models.encoder import ENCODER_ID
+    from parallax.pipeline import prune_vectors
+
+    db = tmp_path / "copy.db"
+    with sqlite3.connect(raqqa_run.db_path) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+    with sqlite3.connect(db) as con:
+        kept = con.execute("SELECT COUNT(*) FROM sentence_vectors WHERE model = ?", (ENCODER_ID,)).fetchone()[0]
+        con.execute("INSERT INTO sentence_vectors(article_id, start, model, vector) "
+                    "SELECT article_id, start, 'an older build', vector FROM sentence_vectors")
+    assert kept > 0
+    assert prune_vectors(db).deleted == kept  # the other build's copies only
+    assert _rows(db, "SELECT COUNT(*) FROM sentence_vectors") == [(kept,)]
+    assert prune_vectors(db, before="2000-01-01").deleted == 0  # the story is newer
+    result = prune_vectors(db, before="2999-01-01", vacuum=True)
+    assert (result.deleted, result.vacuumed) == (kept, True)
+    assert _rows(db, "SELECT COUNT(*) FROM sentence_vectors") == [(0,)]
+    bad = CliRunner().invoke(main, ["prune", "--db", str(db), "--before", "soon"])
+    assert bad.exit_code != 0 and "not a date" in bad.output
+    ok = CliRunner().invoke(main, ["prune", "--db", str(db), "--all"])
+    assert ok.exit_code == 0 and "0 sentence vectors dropped" in ok.output

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -164,6 +165,38 @@ def report_only(db_path: Path | str, out_dir: Path | str, select: Selection) -> 
     counts = {k: v for k, v in digest["corpus"].items() if isinstance(v, int)}
     counts["rejected"] = len(digest["corpus"]["rejected"])
     return AnalyzeResult(counts, timer.seconds, digest, json_path, html_path, db)
+
+
+@dataclass
+class PruneResult:
+    """What :func:`prune_vectors` did: vectors deleted, and whether the file was compacted (and
+    if not, why)."""
+
+    deleted: int
+    vacuumed: bool
+    vacuum_error: str | None = None
+
+
+def prune_vectors(db_path: Path | str, before: str | None = None, everything: bool = False,
+                  vacuum: bool = False) -> PruneResult:
+    """Drop stored sentence vectors (``sentence_vectors``, about 1.6 kB per compared sentence): all
+    of other encoder builds; with ``before`` (ISO date) those of stories last aligned before it;
+    with ``everything`` all. They are a cache: a story that gains articles later encodes its
+    sentences again, and its claims come out the same. ``vacuum`` then compacts the file, which
+    needs every other connection closed (readers included); when one is open the prune stands
+    and ``vacuum_error`` says why the file was not compacted."""
+    db = Path(db_path)
+    if not db.is_file():
+        raise FileNotFoundError(f"no database at {db}")
+    with run_lock(db), Store(db) as store:
+        deleted = store.prune_sentence_vectors(ENCODER_ID, before, everything)
+        if not vacuum:
+            return PruneResult(deleted, False)
+        try:
+            store.vacuum()
+        except sqlite3.OperationalError as exc:
+            return PruneResult(deleted, False, str(exc))
+    return PruneResult(deleted, True)
 
 
 def read_articles(inputs: Iterable[str | Path], options: IngestOptions | None = None,

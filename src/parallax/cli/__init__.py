@@ -354,5 +354,37 @@ def ledger(out_dir: Path, db_path: Path | None, as_json: bool, show_all: bool) -
     click.echo(safe("\n".join(lines)))
 
 
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("parallax-out"),
+              show_default=True, help="Folder of the run (its database is OUT/parallax.db).")
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=None,
+              help="SQLite database (default: OUT/parallax.db).")
+@click.option("--before", default=None, metavar="DATE",
+              help="Also drop the vectors of stories last aligned before DATE (YYYY-MM-DD).")
+@click.option("--all", "everything", is_flag=True, help="Drop every stored sentence vector.")
+@click.option("--vacuum", is_flag=True, help="Then compact the file (needs no other reader open).")
+def prune(out_dir: Path, db_path: Path | None, before: str | None, everything: bool, vacuum: bool) -> None:
+    """Drop stored sentence vectors, a cache that re-alignment reuses (other encoder builds always).
+
+    A story that gains articles later encodes its sentences again; its claims come out the same.
+    """
+    from parallax.pipeline import prune_vectors
+    from parallax.text.dates import parse_iso
+
+    day = parse_iso(before) if before is not None else None
+    if before is not None and day is None:
+        fail(f"--before: {before!r} is not a date (YYYY-MM-DD)")
+    db = db_path if db_path is not None else out_dir / "parallax.db"
+    if not db.is_file():
+        fail(f"no database at {db} (run `parallax analyze` first, or pass --db)")
+    try:
+        result = prune_vectors(db, day.isoformat() if day else None, everything, vacuum)
+    except sqlite3.Error as exc:
+        fail(db_error(db, exc), 1)
+    click.echo(f"{result.deleted} sentence vectors dropped from {db}")
+    if vacuum:
+        click.echo("file compacted" if result.vacuumed else f"file not compacted: {result.vacuum_error}")
+
+
 for _command in (classify, stance, check, attribute):
     main.add_command(_command)

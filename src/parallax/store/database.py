@@ -359,6 +359,25 @@ class Store:
                 [model, *chunk]))
         return out
 
+    def prune_sentence_vectors(self, keep_model: str, before: str | None = None, everything: bool = False) -> int:
+        """Delete stored sentence vectors (a cache: a story re-aligned later encodes its sentences
+        again, with the same result) and return how many. Always those of encoder builds other
+        than ``keep_model``; with ``before`` (an ISO date or time) those of articles whose story
+        was last aligned before it; with ``everything`` all of them."""
+        with self.db:
+            if everything:
+                return self.db.execute("DELETE FROM sentence_vectors").rowcount
+            gone = self.db.execute("DELETE FROM sentence_vectors WHERE model != ?", (keep_model,)).rowcount
+            if before is not None:
+                gone += self.db.execute(
+                    "DELETE FROM sentence_vectors WHERE article_id IN (SELECT a.id FROM articles a "
+                    "JOIN stories s ON s.id = a.story_id WHERE s.updated_at < ?)", (before,)).rowcount
+            return gone
+
+    def vacuum(self) -> None:
+        """Give the space of deleted rows back to the file system (needs no other open reader)."""
+        self.db.execute("VACUUM")
+
     def stories(self) -> list[sqlite3.Row]:
         return list(self.db.execute(
             "SELECT s.*, MIN(a.seq) AS first_seq FROM stories s JOIN articles a ON a.story_id = s.id "
