@@ -108,13 +108,11 @@ def group_origins(members: list[AlignSentence], reuse: Mapping[str, Any]) -> tup
             copied.add(i)
             sets.union(j, i)
         elif (same_speaker(m, o) or same_institution(m, o) or _same_quotation(m.text, o.text)
-              or _same_cited(m.text, o.text)
-              or (relayed[i] and relayed[j])):
+              or _same_cited(m.text, o.text) or (relayed[i] and relayed[j])):
             # One speaker under any of its names, one institution through unnamed officials, one
-            # quotation relayed (the same words in
-            # quotation marks are one person's, whoever each article names), one source cited
-            # in the same words ("according to a statement by his wife"), or one fact relayed as
-            # a story or claim on both sides: one origin.
+            # quotation relayed (the same words in quotation marks are one person's, whoever each
+            # article names), one source cited in the same words ("according to a statement by
+            # his wife"), or one fact relayed as a story or claim on both sides: one origin.
             sets.union(j, i)
         elif _rewrite(m.text, o.text) or frozenset((m.article, o.article)) in rewrites:
             # The same text reworded by a second outlet, sentence by sentence or as a whole
