@@ -15,9 +15,11 @@ Prints, for the shipped features and with the coverage features: average precisi
 features, out-of-fold pair recall at fixed precision on the tune half (5 folds by story), and
 pair recall at fixed precision on the report half (trained on the whole tune half). With
 ``--claims T`` it also scores whole claims (``bench/claims_gold.py``'s measures) with the
-coverage model at threshold T.
+coverage model at threshold T. With ``--stage-floor F`` the coverage model is a second stage:
+only pairs the shipped-features model gives at least F get it (the rest are rejected), so only
+their sentences would need token vectors; it prints how many pairs that is.
 
-    python bench/samefact_features.py [--claims 0.8]
+    python bench/samefact_features.py [--claims 0.8] [--stage-floor 0.2]
 
 About 2 minutes on 2 cores (each story is analysed end to end).
 """
@@ -118,8 +120,26 @@ def _fit(x: np.ndarray, y: np.ndarray) -> LogisticRegression:
     return LogisticRegression(C=1.0, max_iter=5000, class_weight={0: 1.0, 1: POSITIVE_WEIGHT}).fit(x, y)
 
 
-def with_coverage(model: LogisticRegression, threshold: float, tokens: TokenVectors) -> Callable[..., Any]:
-    """``align.compare`` with the coverage features appended, for scoring whole claims."""
+class TwoStage:
+    """P(same fact) from the coverage model, but only for pairs the shipped-features model
+    (``base``) gives at least ``floor``; the rest are rejected without their coverage, so only
+    their sentences would need token vectors."""
+
+    def __init__(self, base: LogisticRegression, model: LogisticRegression, floor: float, threshold: float) -> None:
+        self.base, self.model, self.floor, self.threshold = base, model, floor, threshold
+
+    def probability(self, rows: Sequence[Sequence[float]]) -> np.ndarray:
+        if not len(rows):
+            return np.zeros(0)
+        x = np.asarray(rows, dtype=np.float64)
+        gate = self.base.predict_proba(x[:, :len(FEATURES)])[:, 1] >= self.floor
+        return np.where(gate, self.model.predict_proba(x)[:, 1], 0.0)
+
+
+def with_coverage(model: LogisticRegression, threshold: float, tokens: TokenVectors,
+                  base: LogisticRegression | None = None, floor: float = 0.0) -> Callable[..., Any]:
+    """``align.compare`` with the coverage features appended, for scoring whole claims (with
+    ``base``, the two-stage model of :class:`TwoStage`)."""
     shipped = align.compare
 
     def compare(cands: Any, space: Any, figs: Any, vectors: Any = None) -> Any:
@@ -127,7 +147,8 @@ def with_coverage(model: LogisticRegression, threshold: float, tokens: TokenVect
         cover = coverage([c.text for c in cands], pairs, tokens)
         return pairs, [list(r) + c for r, c in zip(rows, cover, strict=True)], meaning
 
-    trial = SameFactModel(model.coef_[0].astype(np.float64), float(model.intercept_[0]), threshold)
+    trial: Any = (TwoStage(base, model, floor, threshold) if base is not None else
+                  SameFactModel(model.coef_[0].astype(np.float64), float(model.intercept_[0]), threshold))
     align.load_samefact = lambda: trial  # type: ignore[assignment]
     return compare
 
@@ -136,6 +157,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=data_root())
     ap.add_argument("--claims", type=float, default=None, help="also score whole claims at this threshold")
+    ap.add_argument("--stage-floor", type=float, default=None,
+                    help="two stages: coverage only for pairs the shipped-features model gives at least this")
     args = ap.parse_args()
     stories = CG.load_gold("all")
     fnc = CG._fnc_bodies(args.data)
@@ -163,8 +186,29 @@ def main() -> int:
         pr = _fit(xt[:, cols], yt).predict_proba(xr[:, cols])[:, 1]
         print(f"{name:22}{recall_at(oof, yt, 0.8):>11.3f}{recall_at(oof, yt, 0.85):>12.3f}"
               f"{recall_at(pr, yr, 0.8):>14.3f}{recall_at(pr, yr, 0.9):>14.3f}")
+    base = model = None
+    if args.stage_floor is not None:
+        base = _fit(xt[:, :n], yt)
+        gate_t = base.predict_proba(xt[:, :n])[:, 1] >= args.stage_floor
+        gate_r = base.predict_proba(xr[:, :n])[:, 1] >= args.stage_floor
+        model = _fit(xt[gate_t], yt[gate_t])
+        oof = np.zeros(len(yt))
+        for tr, te in GroupKFold(5).split(xt, yt, groups):
+            b = _fit(xt[tr][:, :n], yt[tr])
+            keep = tr[b.predict_proba(xt[tr][:, :n])[:, 1] >= args.stage_floor]
+            m = _fit(xt[keep], yt[keep])
+            oof[te] = np.where(b.predict_proba(xt[te][:, :n])[:, 1] >= args.stage_floor,
+                               m.predict_proba(xt[te])[:, 1], 0.0)
+        pr = np.where(gate_r, model.predict_proba(xr)[:, 1], 0.0)
+        print(f"{'two stages':22}{recall_at(oof, yt, 0.8):>11.3f}{recall_at(oof, yt, 0.85):>12.3f}"
+              f"{recall_at(pr, yr, 0.8):>14.3f}{recall_at(pr, yr, 0.9):>14.3f}")
+        print(f"pairs that need coverage at floor {args.stage_floor}: tune {gate_t.mean():.3f}, "
+              f"report {gate_r.mean():.3f} (same-fact pairs among them: "
+              f"{yt[gate_t].sum() / max(yt.sum(), 1):.3f} / {yr[gate_r].sum() / max(yr.sum(), 1):.3f})")
     if args.claims is not None:
-        align.compare = with_coverage(_fit(xt, yt), args.claims, tokens)  # type: ignore[assignment]
+        full = model if model is not None else _fit(xt, yt)
+        align.compare = with_coverage(full, args.claims, tokens, base,  # type: ignore[assignment]
+                                      args.stage_floor or 0.0)
         rows = CG.run(stories, args.data)
         for half in ("tune", "report"):
             r = CG.summarise([x for x in rows if x["split"] == half])

@@ -8,6 +8,7 @@ from parallax.claims.align import AlignSentence
 from parallax.claims.origins import (
     REWRITE_COVERAGE,
     group_origins,
+    joint_speakers,
     relays_claim,
     rewritten_articles,
     same_institution,
@@ -75,3 +76,16 @@ def test_one_institution_through_unnamed_officials_is_one_origin() -> None:
     assert not same_institution(syria, iraq)
     assert not same_institution(dataclasses.replace(admin, speaker="officials"),
                                 dataclasses.replace(officials, speaker="officials"))
+
+
+def test_one_statement_of_several_people_is_one_origin() -> None:
+    mccain = _sentence("a", "Senators John McCain and Jeff Flake had nearly identical posts urging a veto of the bill.",
+                       speaker="John McCain")
+    flake = _sentence("b", "The state's two senators, Jeff Flake and John McCain, called on Brewer to veto it.",
+                      speaker="Jeff Flake")
+    assert joint_speakers(mccain, flake)
+    assert len(group_origins([mccain, flake], {})[1]) == 1
+    # Two people each named only on their own side are two sources.
+    pelosi = _sentence("c", "Pelosi said the bill should be vetoed by the governor this week.", speaker="Nancy Pelosi")
+    assert not joint_speakers(mccain, pelosi)
+    assert len(group_origins([mccain, pelosi], {})[1]) == 2

@@ -64,6 +64,17 @@ def same_institution(a: AlignSentence, b: AlignSentence) -> bool:
     return bool(ka and kb and ka[0] == kb[0] and (not ka[1] or not kb[1] or ka[1] & kb[1]))
 
 
+def joint_speakers(a: AlignSentence, b: AlignSentence) -> bool:
+    """Each side's named speaker is named in the other sentence too: one statement of several
+    people, attributed to a different one of them on each side ("senators John McCain and Jeff
+    Flake had nearly identical posts" / "the state's two senators, Jeff Flake and John McCain,
+    called on Brewer to veto it")."""
+    ka, kb = speaker_key(a), speaker_key(b)
+    if not ka or not kb or not _named(a) or not _named(b):
+        return False
+    return bool(re.search(rf"\b{re.escape(ka)}\b", b.text, re.I) and re.search(rf"\b{re.escape(kb)}\b", a.text, re.I))
+
+
 def _named(s: AlignSentence) -> bool:
     words = _TITLES.sub("", s.speaker or "").split()
     return bool(s.speaker) and not s.anonymous and any(w[:1].isupper() for w in words)
@@ -107,12 +118,13 @@ def group_origins(members: list[AlignSentence], reuse: Mapping[str, Any]) -> tup
         if linked:
             copied.add(i)
             sets.union(j, i)
-        elif (same_speaker(m, o) or same_institution(m, o) or _same_quotation(m.text, o.text)
-              or _same_cited(m.text, o.text) or (relayed[i] and relayed[j])):
-            # One speaker under any of its names, one institution through unnamed officials, one
-            # quotation relayed (the same words in quotation marks are one person's, whoever each
-            # article names), one source cited in the same words ("according to a statement by
-            # his wife"), or one fact relayed as a story or claim on both sides: one origin.
+        elif (same_speaker(m, o) or joint_speakers(m, o) or same_institution(m, o)
+              or _same_quotation(m.text, o.text) or _same_cited(m.text, o.text) or (relayed[i] and relayed[j])):
+            # One speaker under any of its names (or one group of speakers, each side naming
+            # another of them), one institution through unnamed officials, one quotation relayed
+            # (the same words in quotation marks are one person's, whoever each article names),
+            # one source cited in the same words ("according to a statement by his wife"), or one
+            # fact relayed as a story or claim on both sides: one origin.
             sets.union(j, i)
         elif _rewrite(m.text, o.text) or frozenset((m.article, o.article)) in rewrites:
             # The same text reworded by a second outlet, sentence by sentence or as a whole
