@@ -84,6 +84,13 @@ def test_a_name_after_who_said_is_not_the_speaker() -> None:
     assert all(a.speaker != "Cohen" for a in atts)
 
 
+def test_who_was_told_is_not_the_speaker() -> None:
+    text = "A senior administration official told Fox News that the White House plans to move $8 billion."
+    fox = text.index("Fox News")
+    atts = attribute(text, split_sentences(text), [Entity(fox, fox + 8, "Fox News", "ORG")])
+    assert [(a.speaker, a.anonymous) for a in atts] == [("official", True)]
+
+
 def test_full_names_do_not_depend_on_the_hash_seed() -> None:
     """An ambiguous surname goes to the person named first, whatever the set order."""
     import os

@@ -162,6 +162,7 @@ _SOURCE_AFTER = {"according to", "estimates by", "referring to"}
 _BY = re.compile(r"^\s+by\s+(?:the\s+|an?\s+)?")
 # "fighters in Syria, who confirmed": the source is the noun before "who", not the place.
 _RELATIVE = re.compile(r",\s+who\s+(?:also\s+|later\s+)?$")
+_TOLD = {"told", "tells", "telling"}
 _RELATIVE_CUE = re.compile(r"\b(?:who|which|that)\s+(?:also\s+|later\s+|have\s+|has\s+|had\s+)?$", re.I)
 
 
@@ -184,7 +185,8 @@ def _speaker_near(sent: Sentence, cue: re.Match[str], ents: list[Entity],
         return agent[0] if agent else None
     # "officials who said Cohen … acknowledged": after a relative pronoun the name that follows
     # the cue is the subject of what was said, not the speaker.
-    after = [] if _RELATIVE_CUE.search(text[:cue.start()]) else [
+    # "told Fox News", "tells reporters": after these the name is who was told, not who spoke.
+    after = [] if _RELATIVE_CUE.search(text[:cue.start()]) or word in _TOLD else [
         e for e in cands if 0 <= e.start - cue_end <= _ROLE_WINDOW
         and _ROLE_GAP.match(text[cue_end - sent.start:e.start - sent.start])]
     if after:
