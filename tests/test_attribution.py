@@ -91,6 +91,19 @@ def test_who_was_told_is_not_the_speaker() -> None:
     assert [(a.speaker, a.anonymous) for a in atts] == [("official", True)]
 
 
+def test_other_states_is_no_cue() -> None:
+    text = "They note that then-President Bill Clinton signed similar legislation, and 19 other states also have it."
+    clinton = text.index("Bill Clinton")
+    atts = attribute(text, split_sentences(text), [Entity(clinton, clinton + 12, "Bill Clinton", "PERSON")])
+    assert all(a.speaker != "Bill Clinton" for a in atts)
+    # The verb still is one: "The report states that …".
+    from parallax.extract.attribution import _CUE
+
+    found = _CUE.search("The report states that the law was followed.")
+    assert found is not None and found.group(0) == "states"
+    assert _CUE.search("19 other states also have similar policies") is None
+
+
 def test_full_names_do_not_depend_on_the_hash_seed() -> None:
     """An ambiguous surname goes to the person named first, whatever the set order."""
     import os

@@ -18,7 +18,8 @@ from parallax.types import Attribution, CitedSource, Entity, Sentence
 # PolNeAR dev 0.47 → 0.54 (with quotes tracked across sentences).
 _CUE = re.compile(
     r"\b(said|says|say|saying|tweeted|told|tells|telling|added|adds|adding|wrote|writes|writing|"
-    r"reported|posted|stated|(?<!United )states|claimed|claiming|announced|announces|announcing|"
+    r"reported|posted|stated|(?<!United )states(?=\s+(?:that\b|:|“|\"))|claimed|claiming|"
+    r"announced|announces|announcing|"
     r"pointed out|pointing out|explained|explains|explaining|noted|notes|noting|confirmed|"
     r"confirms|warned|warns|warn|warning|argued|argues|argue|arguing|insisted|insists|estimated|described|"
     r"asked|asks|called for|called on|calls for|calls on|suggested|suggests|acknowledged|"
