@@ -31,7 +31,7 @@ def test_two_newsrooms_are_two_origins() -> None:
 def test_an_article_rewritten_whole_is_one_origin() -> None:
     members = [_sentence("a", "The council voted on Monday to close the library."),
                _sentence("b", "Councillors decided on Monday that the library will shut.")]
-    copied, groups = group_origins(members, {"rewrites": {frozenset(("a", "b"))}})
+    copied, groups = group_origins(members, {}, rewrites={frozenset(("a", "b"))})
     assert len(groups) == 1 and copied
 
 

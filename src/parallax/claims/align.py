@@ -28,7 +28,7 @@ import dataclasses
 import hashlib
 import itertools
 import re
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Collection, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,7 +120,7 @@ def align_story(story_id: str, sentences: Sequence[AlignSentence],
 
     pairs, rows, meaning = compare(cands, space, figs, vectors)
     edges = _accepted(pairs, rows)
-    reuse = {**reuse, "rewrites": rewritten_articles(edges, [c.article for c in cands])}
+    rewrites = rewritten_articles(edges, [c.article for c in cands])
     roots = complete_link(len(cands), edges, cannot_link=lambda a, b: bool(
         {cands[i].article for i in a} & {cands[j].article for j in b}) or any(clash(i, j) for i in a for j in b))
     groups: dict[int, list[int]] = {}
@@ -135,7 +135,7 @@ def align_story(story_id: str, sentences: Sequence[AlignSentence],
         worthy = any(cands[i].checkworthy >= CHECKWORTHY_MIN and not cands[i].subjective for i in members)
         if len(arts) < 2 and not worthy and not set(members) & in_dispute:
             continue  # a lone remark that is not check-worthy is not a claim worth listing
-        claims[root] = _make_claim(story_id, [cands[i] for i in members], meaning, members, figs, reuse)
+        claims[root] = _make_claim(story_id, [cands[i] for i in members], meaning, members, figs, reuse, rewrites)
     _model_stances(list(claims.values()), {(c.article, c.start): c.text for c in cands})
     disputes = _dispute_records(disputes_raw, cands, roots, claims, figs)
     ordered = sorted(claims.values(), key=lambda c: (-c.independent_origins, c.mentions[0].article,
@@ -219,7 +219,7 @@ def _stance(m: AlignSentence) -> str:
 
 
 def _make_claim(story: str, members_in: list[AlignSentence], meaning: _Meaning, idx: list[int],
-                figs: list[list[Figure]], reuse: Mapping[str, Any]) -> Claim:
+                figs: list[list[Figure]], reuse: Mapping[str, Any], rewrites: Collection[frozenset[str]]) -> Claim:
     sims = np.array([[1.0 if a == b else meaning(a, b) for b in idx] for a in idx])
     # Representative wording: the statement closest to all others, preferring reporting over
     # opinion and plain statements over quotations (a digest line must stand on its own, not
@@ -231,7 +231,7 @@ def _make_claim(story: str, members_in: list[AlignSentence], meaning: _Meaning, 
     rep = members_in[rep_pos]
     order = sorted(range(len(members_in)), key=lambda k: (members_in[k].article, members_in[k].start))
     members = [members_in[k] for k in order]
-    copied, origin_groups = group_origins(members, reuse)
+    copied, origin_groups = group_origins(members, reuse, rewrites)
     mentions = [Mention(article=m.article, sentence=m.index, start=m.start, end=m.end, stance=_stance(m),
                         copied=i in copied) for i, m in enumerate(members)]
     origins = []

@@ -90,8 +90,11 @@ def speaker_key(s: AlignSentence) -> str | None:
     return words[-1].lower().removesuffix("'s") if words else None
 
 
-def group_origins(members: list[AlignSentence], reuse: Mapping[str, Any]) -> tuple[set[int], list[list[int]]]:
-    """Copied mentions, and the mentions grouped by independent origin.
+def group_origins(members: list[AlignSentence], reuse: Mapping[str, Any],
+                  rewrites: Collection[frozenset[str]] = ()) -> tuple[set[int], list[list[int]]]:
+    """Copied mentions, and the mentions grouped by independent origin (``reuse``: the story's
+    copies and shared passages, from reuse.story_reuse; ``rewrites``: article pairs one of which
+    rewrites the other, from :func:`rewritten_articles`).
 
     One origin: mentions of one article; an article and its copies; a mention inside a passage
     its article shares with another mention's article; one text reworded; one quotation
@@ -99,7 +102,6 @@ def group_origins(members: list[AlignSentence], reuse: Mapping[str, Any]) -> tup
     restatements of it when it is the only source named.
     """
     copies: Mapping[str, str] = reuse.get("copies", {})
-    rewrites: Collection[frozenset[str]] = reuse.get("rewrites", ())
     # Shared passages by (article, source): a story's passages are read per pair of members.
     passages: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
     for p in reuse.get("passages", ()):
