@@ -27,6 +27,7 @@ from classifier_data import (  # noqa: E402
     load_davidson,
     load_hatexplain_val,
     load_subjectivity,
+    load_subjectivity_ood,
     macro_f1,
     pos_f1,
     weighted_f1,
@@ -71,6 +72,9 @@ def measure(data: Path) -> dict[str, float]:
     subj = load_classifier("subjectivity")
     split = load_subjectivity(data)["dev_test_en"]
     out["subjectivity_macro_f1_dev_test"] = macro_f1(split.labels, subj.predict_proba(split.texts), subj.threshold)
+    # Other outlets' sentences (tests/fixtures/subjectivity_ood), the half never used for a choice.
+    split = load_subjectivity_ood()["report"]
+    out["subjectivity_macro_f1_ood_report"] = macro_f1(split.labels, subj.predict_proba(split.texts), subj.threshold)
     chk = load_classifier("checkworthy")
     split = load_checkworthy(data)["dev-test"]
     out["checkworthy_pos_f1_dev_test"] = pos_f1(split.labels, chk.predict_proba(split.texts), chk.threshold)

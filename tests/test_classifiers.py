@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -241,3 +243,36 @@ def test_texts_without_features_at_the_end_of_a_batch() -> None:
     model = load_classifier("hate")
     p = model.predict_proba(["They said it again today", "", ""])
     assert len(p) == 3 and p[1] == p[2] == model.predict_proba([""])[0]
+
+
+def test_subjectivity_ood_gold_is_well_formed() -> None:
+    """The other-outlet subjectivity gold: 480 unique sentences, two labels each, four sources
+    split into halves that share no source (tests/fixtures/subjectivity_ood/README.md)."""
+    import json
+
+    path = Path(__file__).parent / "fixtures" / "subjectivity_ood" / "gold.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 480 and len({r["id"] for r in rows}) == 480
+    assert {r["label"] for r in rows} == {"SUBJ", "OBJ"}
+    for r in rows:
+        assert len(r["annotators"]) == 2
+        agreed = r["annotators"][0] == r["annotators"][1]
+        assert r["adjudicated"] is not agreed
+        if agreed:
+            assert r["label"] == r["annotators"][0]
+    counts = Counter(r["source"] for r in rows)
+    assert counts == {"basil": 120, "fnc1": 120, "semeval23": 120, "hyperpartisan19": 120}
+
+
+def test_partly_quoted_sentences_are_reported_speech() -> None:
+    """A sentence that closes (or opens) a quotation running past it is quoted speech, which the
+    subjectivity guidelines call objective: its probability is capped, whatever its words."""
+    assert classifiers.partly_quoted("We need to close those holes.\u201d")
+    assert classifiers.partly_quoted('"This is a disgrace, and everyone knows it.')
+    assert not classifiers.partly_quoted('"It was a disgrace," she said.')
+    assert not classifiers.partly_quoted("It's the senator's bill.")
+    c = load_classifier("subjectivity")
+    cap = c.meta["partly_quoted_cap"]
+    opinion = "This disgraceful, arrogant government has utterly betrayed every decent citizen."
+    free, quoted = c.predict_proba([opinion, opinion + "\u201d"])
+    assert free > c.threshold and quoted <= cap < c.threshold

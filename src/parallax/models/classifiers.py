@@ -44,6 +44,14 @@ _URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _MENTION_RE = re.compile(r"(?:(?<![\w@])@\w+|<user>)", re.IGNORECASE)
 _QUOTE_TRANS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 _WS_RE = re.compile(r"\s+")
+_DOUBLE_QUOTE_RE = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb]")
+
+
+def partly_quoted(text: str) -> bool:
+    """True when ``text`` holds an odd number of double quotation marks: it opens or closes a
+    quotation that runs past the sentence ("We need to close those holes.”), so part of it is
+    reported speech. Single quotes are not counted (apostrophes)."""
+    return len(_DOUBLE_QUOTE_RE.findall(text)) % 2 == 1
 
 
 # Article-level style cues (hyperpartisan model): rates per 100 words of cheap lexical signals
@@ -399,7 +407,15 @@ class TextClassifier:
         ``vectors``: the texts' embeddings of kind ``spec.embedding`` when the caller has them
         (ignored by models without an embedding block)."""
         z = np.clip(self.decision_function(texts, vectors), -50.0, 50.0)
-        return 1.0 / (1.0 + np.exp(-z))
+        p = 1.0 / (1.0 + np.exp(-z))
+        # Guideline rule (subjectivity): a sentence partly inside a quotation is reported speech;
+        # its probability is capped at the rate such sentences were subjective in the training
+        # data (the model's JSON says which, and on what).
+        cap = self.meta.get("partly_quoted_cap")
+        if cap is not None and len(p):
+            quoted = np.fromiter((partly_quoted(t) for t in texts), dtype=bool, count=len(p))
+            p = np.where(quoted, np.minimum(p, float(cap)), p)
+        return p
 
     def predict(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
         """Boolean decisions at :attr:`threshold`."""

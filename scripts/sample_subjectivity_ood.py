@@ -1,0 +1,106 @@
+"""Draw the sentences of the out-of-distribution subjectivity gold (issue #15).
+
+CheckThat!'s subjectivity sentences come from one research corpus (NewsSD-ENG); the heads were
+only ever checked against it and against an article-genre proxy. This draws sentences from four
+other kinds of news text in ``$PARALLAX_DATA`` — BASIL (Fox News, New York Times, HuffPost,
+2010-2019), FNC-1 train bodies (tabloids and rumour sites, 2014-2015), SemEval-2023 Task 3 *dev*
+articles (opinion and reporting, 2020-2022) and SemEval-2019 hyperpartisan articles (partisan
+blogs, 2016-2018) — for annotators to label SUBJ/OBJ by the CheckThat! guidelines without ever
+seeing a model's output. ``bench/subjectivity_ood.py`` scores the heads on the result.
+
+Usage: ``python scripts/sample_subjectivity_ood.py OUT.jsonl [--per-source 120] [--seed 20261201]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+from pathlib import Path
+
+import blingfire
+import numpy as np
+from datapath import DATA
+
+MAX_PER_ARTICLE = 2
+_OK = re.compile(r"^[\"'“‘(]?[A-Z0-9]")
+
+
+def _sentences(text: str) -> list[str]:
+    out = []
+    for para in text.split("\n"):
+        for s in blingfire.text_to_sentences(para.strip()).split("\n"):
+            s = " ".join(s.split())
+            if 6 <= len(s.split()) <= 60 and _OK.match(s) and not s.isupper():
+                out.append(s)
+    return out
+
+
+def _basil(data: Path) -> list[tuple[str, list[str]]]:
+    docs = []
+    for path in sorted((data / "basil" / "articles").rglob("*.json")):
+        rec = json.loads(path.read_text(encoding="utf-8"))
+        paras = [p if isinstance(p, str) else " ".join(p) for p in rec["body-paragraphs"]]
+        docs.append((f"basil/{path.parent.name}/{path.stem}", _sentences("\n".join(paras))))
+    return docs
+
+
+def _fnc(data: Path) -> list[tuple[str, list[str]]]:
+    with (data / "fnc1" / "train_bodies.csv").open(encoding="utf-8", newline="") as fh:
+        return [(f"fnc1/{r['Body ID']}", _sentences(r["articleBody"])) for r in csv.DictReader(fh)]
+
+
+def _semeval(data: Path) -> list[tuple[str, list[str]]]:
+    folder = data / "semeval2023_t3_en" / "dev-articles"
+    docs = []
+    for path in sorted(folder.glob("*.txt")):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        docs.append((f"semeval23-dev/{path.stem}", _sentences("\n".join(lines[1:]))))  # line 1: title
+    return docs
+
+
+def _hyperpartisan(data: Path) -> list[tuple[str, list[str]]]:
+    docs = []
+    with (data / "hyperpartisan_semeval19" / "train_byarticle.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            docs.append((f"hyperpartisan19/{rec['id']}", _sentences(rec["text"])))
+    return docs
+
+
+def sample(data: Path, per_source: int, seed: int) -> list[dict[str, str]]:
+    """``per_source`` sentences of each source, at most two per article, in a seeded order."""
+    rng = np.random.default_rng(seed)
+    rows: list[dict[str, str]] = []
+    for name, load in (("basil", _basil), ("fnc1", _fnc), ("semeval23", _semeval),
+                       ("hyperpartisan19", _hyperpartisan)):
+        docs = [d for d in load(data) if d[1]]
+        picked: list[dict[str, str]] = []
+        for i in rng.permutation(len(docs)):
+            doc_id, sents = docs[i]
+            for j in sorted(rng.choice(len(sents), size=min(MAX_PER_ARTICLE, len(sents)), replace=False)):
+                picked.append({"id": f"{doc_id}#{j}", "source": name, "sentence": sents[j]})
+            if len(picked) >= per_source:
+                break
+        rows += picked[:per_source]
+    order = rng.permutation(len(rows))
+    return [rows[i] for i in order]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--per-source", type=int, default=120)
+    ap.add_argument("--seed", type=int, default=20261201)
+    ap.add_argument("--data", type=Path, default=DATA)
+    args = ap.parse_args()
+    rows = sample(args.data, args.per_source, args.seed)
+    with args.out.open("w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    print(f"{len(rows)} sentences -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()
