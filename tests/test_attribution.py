@@ -123,3 +123,24 @@ def test_full_names_do_not_depend_on_the_hash_seed() -> None:
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
         seen.add(out.stdout.strip())
     assert seen == {"James Foley"}
+
+
+def test_a_closing_frame_outranks_a_verb_inside_what_it_reports() -> None:
+    """"X told Y …, the indictment said": the frame set off by a comma says who reports the whole
+    sentence; Stone's "told" is part of what the indictment says."""
+    text = ("Mr. Stone told Mr. Credico he should \u201cdo a \u2018Frank Pentangeli\u2019\u201d before the House "
+            "committee, the indictment said, a reference to a \u201cGodfather\u201d character.")
+    ents = [Entity(text.index(n), text.index(n) + len(n), n, "PERSON") for n in ("Stone", "Credico")]
+    atts = attribute(text, split_sentences(text), ents)
+    assert [(a.speaker, a.anonymous) for a in atts] == [("indictment", True)]
+    relayed = "Stone, according to the indictment, told Credico that he should stay quiet."
+    atts = attribute(relayed, split_sentences(relayed), [Entity(0, 5, "Stone", "PERSON")])
+    assert [(a.speaker, a.anonymous) for a in atts] == [("indictment", True)]
+    # A frame with a named speaker keeps working, and an appositive before "said" is no frame.
+    plain = "The city is in ruins and needs time, Hassan Ali said."
+    hassan = plain.index("Hassan Ali")
+    atts = attribute(plain, split_sentences(plain), [Entity(hassan, hassan + 10, "Hassan Ali", "PERSON")])
+    assert [a.speaker for a in atts] == ["Hassan Ali"]
+    appositive = "Ryan Dillon, a spokesman for the coalition, said the city had fallen."
+    atts = attribute(appositive, split_sentences(appositive), [Entity(0, 11, "Ryan Dillon", "PERSON")])
+    assert [a.speaker for a in atts] == ["Ryan Dillon"]

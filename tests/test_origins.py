@@ -89,3 +89,12 @@ def test_one_statement_of_several_people_is_one_origin() -> None:
     pelosi = _sentence("c", "Pelosi said the bill should be vetoed by the governor this week.", speaker="Nancy Pelosi")
     assert not joint_speakers(mccain, pelosi)
     assert len(group_origins([mccain, pelosi], {})[1]) == 2
+
+
+def test_one_court_filing_relayed_by_two_outlets_is_one_origin() -> None:
+    said = dataclasses.replace(_sentence("a", "Stone told Credico to do a Frank Pentangeli, the indictment said.",
+                                         speaker="indictment"), anonymous=True)
+    docs = dataclasses.replace(_sentence("b", "According to court documents, Stone told Credico to lie.",
+                                         speaker="court documents"), anonymous=True)
+    assert same_institution(said, docs)
+    assert len(group_origins([said, docs], {})[1]) == 1

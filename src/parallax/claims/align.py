@@ -237,11 +237,16 @@ def _make_claim(story: str, members_in: list[AlignSentence], meaning: _Meaning, 
     origins = []
     for g in origin_groups:
         named = [members[i].speaker for i in g if members[i].speaker and not members[i].anonymous]
+        unnamed = [members[i].speaker for i in g if members[i].speaker and members[i].anonymous]
         lead = min(g)
+        arts = sorted({members[i].article for i in g})
+        # Several articles relaying one unnamed source ("the indictment said" / "according to the
+        # indictment") name that source, not the first outlet.
+        relayed_unnamed = not named and len(arts) > 1 and len(unnamed) == len(g)
         origins.append({
-            "source": named[0] if named else members[lead].outlet,
-            "kind": "speaker" if named else "article",
-            "articles": sorted({members[i].article for i in g}),
+            "source": named[0] if named else unnamed[0] if relayed_unnamed else members[lead].outlet,
+            "kind": "speaker" if named else "unnamed source" if relayed_unnamed else "article",
+            "articles": arts,
         })
     speakers = [m.speaker for m in members if m.speaker]
     kind = "quote" if speakers and any("“" in m.text or '"' in m.text for m in members) else "event"

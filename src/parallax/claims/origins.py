@@ -42,9 +42,14 @@ def same_speaker(a: AlignSentence, b: AlignSentence) -> bool:
 # Institutions that speak through unnamed officials: "the administration has argued" and
 # "Administration officials warn" are one source (two unnamed "officials" are not: they may be
 # two people of two bodies). Capitalised words before the head tell institutions apart ("Syrian
-# government", "Iraqi government"); a bare head matches either.
+# government", "Iraqi government"); a bare head matches either. Court documents count too: "the
+# indictment said" and "according to court documents" relay one filing of the story (an
+# indictment and a civil complaint may be two, but calling them one can only withhold a
+# "corroborated", never grant one).
 _INSTITUTION = re.compile(r"((?:[A-Z][\w.'’-]*\s+){0,3})\b(administration|white house|pentagon|kremlin|government|"
-                          r"ministry|military|police|army|coalition)\b", re.I)
+                          r"ministry|military|police|army|coalition|indictment|complaint|lawsuit|affidavit|"
+                          r"charging documents|court (?:documents|papers|filings))\b", re.I)
+_COURT_FILING = re.compile(r"indictment|complaint|lawsuit|affidavit|charging documents|court ", re.I)
 
 
 def same_institution(a: AlignSentence, b: AlignSentence) -> bool:
@@ -58,7 +63,8 @@ def same_institution(a: AlignSentence, b: AlignSentence) -> bool:
             return None
         mods = frozenset(w.lower() for w in m.group(1).split()
                          if w[:1].isupper() and w.lower() not in {"the", m.group(2).lower()})
-        return m.group(2).lower(), mods
+        head = "court filing" if _COURT_FILING.match(m.group(2)) else m.group(2).lower()
+        return head, mods
 
     ka, kb = key(a), key(b)
     return bool(ka and kb and ka[0] == kb[0] and (not ka[1] or not kb[1] or ka[1] & kb[1]))

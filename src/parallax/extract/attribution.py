@@ -224,7 +224,8 @@ _ROLE_HEAD = (
     r"forces|commanders?|militants?|soldiers?|troops|police|authorities|analysts?|experts?|observers?|"
     r"diplomats?|monitors?|ministry|military|government|administration|army|coalition|officers?|civilians?|doctors?|"
     r"medics?|workers?|journalists?|reporters?|lawmakers?|investigators?|prosecutors?|aides?|insiders?|"
-    r"people familiar with the matter)"
+    r"people familiar with the matter|indictment|complaint|lawsuit|affidavit|charging documents|"
+    r"court (?:documents|papers|filings))"
 )
 # "one SDF fighter told": the organisation's name modifies an unnamed source.
 _ROLE_AFTER = re.compile(rf"^\s+{_ROLE_HEAD}\b")
@@ -232,7 +233,7 @@ _NP_WORD = r"(?:[A-Z][\w.'’-]*|[a-z]+-[a-z]+|local|senior|several|some|many|ot
 _NP_BEFORE = re.compile(
     rf"(?:^|[\s,;(])(?P<np>(?:{_NP_WORD}\s+){{0,3}}{_ROLE_HEAD})\s+(?:also\s+|have\s+|has\s+|had\s+|later\s+)?$"
 )
-_NP_AFTER = re.compile(rf"^\s+(?P<np>(?:{_NP_WORD}\s+){{0,3}}{_ROLE_HEAD})\b")
+_NP_AFTER = re.compile(rf"^\s+(?:the\s+)?(?P<np>(?:{_NP_WORD}\s+){{0,3}}{_ROLE_HEAD})\b")
 _RELATIVE_TAIL = re.compile(r"(?:\s+(?:in|from|at|on)\s+[A-Z][\w-]*)?,?\s+who\s+(?:also\s+|later\s+)?$")
 _NP_DROP = re.compile(r"^(?:one|another|some|several|many|other|two|three|the|a|an)\s+", re.I)
 
@@ -300,17 +301,40 @@ def attribute(text: str, sentences: list[Sentence], entities: list[Entity]) -> l
     return [out[i] for i in sorted(out)]
 
 
+# A reporting frame set off by a comma ("…, the indictment said." / "…, said Mr. Smith,"):
+# it attributes everything before it, so it outranks a reporting verb inside the reported
+# content ("Mr. Stone told Mr. Credico he should …, the indictment said": the indictment
+# speaks, not Stone), and its speaker is looked for inside the frame only.
+_FRAME_SUBJECT = re.compile(r",\s+(?:[\w.'’-]+\s+){1,8}$")
+_FRAME_END = re.compile(r"^\s*(?:[,.;!?”\"]|$)")
+_FRAME_AGENT = re.compile(r"^\s+(?:[\w.'’-]+\s+){0,5}[\w.'’-]+\s*(?:[,.;”\"]|$)")
+
+
+def _frame_start(text: str, cue: re.Match[str]) -> int | None:
+    """Where the comma-set frame around ``cue`` begins (an offset in ``text``), or None."""
+    before, after = text[: cue.start()], text[cue.end():]
+    m = _FRAME_SUBJECT.search(before)
+    if m and _FRAME_END.match(after):
+        return m.start() + 1
+    if before.rstrip().endswith(",") and _FRAME_AGENT.match(after):
+        return cue.start()
+    return None
+
+
 def _find_speaker(sent: Sentence, index: int, quotes: list[tuple[int, int]], entities: list[Entity],
                   full_names: dict[str, str], defined: dict[str, str], last: Attribution | None,
                   ) -> Attribution | None:
     """The attribution a reporting cue of this sentence makes, if any."""
     ents = [e for e in entities if sent.start <= e.start < sent.end]
-    for cue in _CUE.finditer(sent.text):
-        if _inside(cue.start(), quotes):
-            continue
+    cues = [c for c in _CUE.finditer(sent.text) if not _inside(c.start(), quotes)]
+    framed = [(c, lo) for c in cues if (lo := _frame_start(sent.text, c)) is not None]
+    # The last frame first; every cue (the frame again among them, unrestricted) after it.
+    ordered: list[tuple[re.Match[str], int | None]] = framed[-1:] + [(c, None) for c in cues]
+    for cue, lo in ordered:
         span = (sent.start + cue.start(), sent.start + cue.end())
         word = cue.group(0).lower()
-        ent = _speaker_near(sent, cue, ents, quotes)
+        ent = _speaker_near(sent, cue, ents if lo is None else [e for e in ents if e.start - sent.start >= lo],
+                            quotes)
         if ent is not None:
             short = normalise_speaker(ent.text)
             name = full_names.get(short) or full_names.get(short.split()[-1], short)

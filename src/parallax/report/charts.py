@@ -16,6 +16,10 @@ from parallax.report.profiles import SIGNALS as SIGNAL_KEYS
 BAR_W = 260  # the longest bar; the rest scale to it
 ROW_H = 18
 
+# Origin kinds that name a source several articles relay (a named speaker, an unnamed one such as
+# "the indictment"); an origin of kind "article" is an outlet's own reporting.
+RELAYED_KINDS = ("speaker", "unnamed source")
+
 
 def _clip(text: str, n: int) -> str:
     text = " ".join(text.split())
@@ -172,8 +176,8 @@ def claims_matrix(claims: Sequence[Mapping[str, Any]], columns: Sequence[str], l
     disputed = {p["claim"]: d["about"] for d in disputes for p in d["positions"]}
     out = []
     for c in claims:
-        relayed = {a: o["source"] for o in c.get("origins", []) if o.get("kind") == "speaker" and len(o["articles"]) > 1
-                   for a in o["articles"]}
+        relayed = {a: o["source"] for o in c.get("origins", [])
+                   if o.get("kind") in RELAYED_KINDS and len(o["articles"]) > 1 for a in o["articles"]}
         by_article: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
         for m in c["mentions"]:
             by_article[m["article"]].append(m)

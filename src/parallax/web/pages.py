@@ -117,7 +117,8 @@ def _story_view(story: dict[str, Any], arts: list[dict[str, Any]], cpage: int, a
     first_mention = {(m["article"], c["id"]): m["start"] for c in story["claims"] for m in reversed(c["mentions"])}
     claim_text = {c["id"]: c for c in story["claims"]}
     relayed_sources = [{"source": o["source"], "claim": c, "articles": o["articles"]} for c in story["claims"]
-                       for o in c.get("origins", []) if o.get("kind") == "speaker" and len(o["articles"]) > 1]
+                       for o in c.get("origins", [])
+                       if o.get("kind") in charts.RELAYED_KINDS and len(o["articles"]) > 1]
     return {
         "labels": labels, "matrix": matrix, "relayed": relayed_sources, "columns": cols, "cpaging": cpg, "apaging": apg,
         "claim_page": claim_page, "claims_by_id": claim_text, "first_mention": first_mention,
