@@ -18,7 +18,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from claims_gold import GOLD_DIR, score_story  # noqa: E402
 
-from parallax.claims.disputes import Figure, conflicting, contradicts, figures  # noqa: E402
+from parallax.claims.disputes import Figure, conflicting, contradicts, figures, money_figures  # noqa: E402
 from parallax.stories.groups import complete_link  # noqa: E402
 from parallax.types import Quantity  # noqa: E402
 
@@ -128,3 +128,35 @@ def test_hedges_and_names_are_not_contradictions() -> None:
                            "The information came from an independently verified source.", set())
     assert not contradicts("Neither Ferguson nor St. Louis County police contacted the man.",
                            "Protesters marched in St. Louis County on Tuesday.", set())
+
+
+def test_measures_written_as_compounds_conflict() -> None:
+    """"the 48-page indictment" / "the 47-page indictment": one thing, two values, exact."""
+    (a,) = figures("In a 48-page indictment released Tuesday, prosecutors said.", 0, ())
+    (b,) = figures("The 47-page indictment says the couple spent the money.", 0, ())
+    (c,) = figures("The 48-page indictment lists the trips.", 0, ())
+    (d,) = figures("He took the 35-word oath.", 0, ())
+    assert conflicting(a, b) and not conflicting(a, c) and not conflicting(a, d)
+
+
+def test_sums_conflict_only_across_one_fact() -> None:
+    """Sums of money read as intervals ("$882 billion" exact, "$800 billion" round); they are
+    compared only across two sentences the same-fact model links (claims.align)."""
+    from parallax.claims.align import AlignSentence, _conflicting_sums
+
+    (a,) = money_figures("His health care plan would cut Medicare by $800 billion.", 0)
+    (b,) = money_figures("The ad cites $882 billion in Medicare cuts.", 0)
+    assert a.value == 800e9 and conflicting(a, b)
+    (c,) = money_figures("It would cut about $850 billion.", 0)
+    assert not conflicting(a, c)
+
+    def sent(article: str, text: str) -> AlignSentence:
+        return AlignSentence(article=article, outlet=article, index=0, start=0, end=len(text), text=text,
+                             speaker=None, checkworthy=0.8, subjective=False, quantities=())
+
+    cands = [sent("a", "Trump is asking Congress for $5.6 billion for the wall."),
+             sent("b", "Trump insists that Congress appropriate $5.7 billion for the wall."),
+             sent("c", "Trump wants $5.6 billion for the wall, and $1.4 billion was approved.")]
+    found = _conflicting_sums(cands, {(0, 1): 0.9, (1, 2): 0.9})
+    # One sum each side: a dispute; two sums on one side: which one is the fact is unknown.
+    assert set(found) == {(0, 1)}

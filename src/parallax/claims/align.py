@@ -35,7 +35,16 @@ from typing import Any
 import numpy as np
 
 from parallax.claims.claimsim import StorySpace
-from parallax.claims.disputes import Figure, Polarity, comparable, conflicting, contradicts, figures, polarity
+from parallax.claims.disputes import (
+    Figure,
+    Polarity,
+    comparable,
+    conflicting,
+    contradicts,
+    figures,
+    money_figures,
+    polarity,
+)
 from parallax.claims.origins import group_origins, rewritten_articles, speaker_key
 from parallax.claims.samefact import FEATURES, PairText, load_samefact, pair_features
 from parallax.models.encoder import encode
@@ -120,6 +129,9 @@ def align_story(story_id: str, sentences: Sequence[AlignSentence],
 
     pairs, rows, meaning = compare(cands, space, figs, vectors)
     edges = _accepted(pairs, rows)
+    sums = _conflicting_sums(cands, edges)
+    for pair in sums:
+        del edges[pair]
     rewrites = rewritten_articles(edges, [c.article for c in cands])
     roots = complete_link(len(cands), edges, cannot_link=lambda a, b: bool(
         {cands[i].article for i in a} & {cands[j].article for j in b}) or any(clash(i, j) for i in a for j in b))
@@ -127,7 +139,7 @@ def align_story(story_id: str, sentences: Sequence[AlignSentence],
     for i, root in enumerate(roots):
         groups.setdefault(root, []).append(i)
 
-    disputes_raw = _find_disputes(cands, figs, space, roots, meaning)
+    disputes_raw = _find_disputes(cands, figs, space, roots, meaning) + _sum_disputes(sums, roots)
     in_dispute = {i for d in disputes_raw for side in d["sides"] for i in side}
     claims: dict[int, Claim] = {}
     for root, members in groups.items():
@@ -205,6 +217,33 @@ def _accepted(pairs: Sequence[tuple[int, int]], rows: Sequence[Sequence[float]])
     probs = model.probability(rows)
     return {p: float(pr) for p, pr, row in zip(pairs, probs, rows, strict=True)
             if pr >= model.threshold and not row[neg]}
+
+
+def _conflicting_sums(cands: Sequence[AlignSentence], edges: Mapping[tuple[int, int], float],
+                      ) -> dict[tuple[int, int], tuple[Figure, Figure]]:
+    """Links the same-fact model accepted between two sentences that each hold one sum of money,
+    the two sums incompatible ("$5.6 billion" / "$5.7 billion"): one fact stated with two
+    values is a dispute, never a corroboration."""
+    out = {}
+    for i, j in edges:
+        a, b = money_figures(cands[i].text, cands[i].start), money_figures(cands[j].text, cands[j].start)
+        if len(a) == 1 and len(b) == 1 and conflicting(a[0], b[0]) and _independent(cands[i], cands[j]):
+            out[(i, j)] = (a[0], b[0])
+    return out
+
+
+def _sum_disputes(sums: Mapping[tuple[int, int], tuple[Figure, Figure]], roots: list[int]) -> list[dict[str, Any]]:
+    """Figure disputes (``_find_disputes`` records) for the conflicting sums, per pair of claim groups."""
+    found: dict[tuple[int, int], dict[str, Any]] = {}
+    for (i, j), (a, b) in sums.items():
+        if roots[i] == roots[j]:
+            continue
+        key = (min(roots[i], roots[j]), max(roots[i], roots[j]))
+        rec = found.setdefault(key, {"kind": "figure", "frame": [], "family": "money", "sides": ({}, {})})
+        side_i, side_j = (0, 1) if roots[i] == key[0] else (1, 0)
+        rec["sides"][side_i][i] = a
+        rec["sides"][side_j][j] = b
+    return list(found.values())
 
 
 def _same_figure(a: Figure, b: Figure) -> bool:
@@ -411,7 +450,8 @@ def _dispute_records(raw: list[dict[str, Any]], cands: list[AlignSentence], root
             continue
         if rec["kind"] == "figure":
             frame = next((f for f in rec["frame"] if f in _FRAME_QUESTION), None)
-            about = _FRAME_QUESTION.get(frame or "", f"the figure ({rec['family']})")
+            about = _FRAME_QUESTION.get(frame or "", "the sum" if rec["family"] == "money"
+                                        else f"the figure ({rec['family']})")
         else:
             about = "conflicting accounts: " + ", ".join(rec["words"][:6])
         # How the dispute was found: figures whose intervals do not meet are checked facts; a

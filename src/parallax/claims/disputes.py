@@ -5,7 +5,9 @@ tolerances (the table below): "about 2,000" is [1,700, 2,300], so "1,950" agrees
 "around 270,000" [229,500, 310,500] and "450,000" [427,500, 472,500] do not. Two figures are
 compared only when they count the same thing: the same unit family (people, percent, …) and the
 same kind of event ("fled" ~ "displaced", "control" ~ "cleared" ~ "fallen", from the frame
-table), and for shares the same whole ("of the city" ~ "of Raqqa", not "of territory").
+table), and for shares the same whole ("of the city" ~ "of Raqqa", not "of territory"). Measures
+written as compounds count what their unit and noun name: "the 48-page indictment" and "the
+47-page indictment" conflict (exact values, whatever their roundness).
 
 Accounts. Two sentences that share the distinctive words of a statement, where one negates
 it and the other does not ("a secret deal" / "the deal was never a secret").
@@ -54,6 +56,17 @@ _TOTALITY = re.compile(r"\b(?:the\s+)?(?:entire|whole)\s+(?P<whole>city|town|ter
                        r"|\ball\s+of\s+(?:the\s+)?(?P<whole2>city|town|territory|country|region|area)\b", re.I)
 # Words a story uses for its own place: "of the city" and "of Raqqa" name the same whole.
 _PLACE_WORDS = frozenset({"citi", "town", "capit"})
+# Measures written as compounds ("the 48-page indictment", "the 35-word oath"): the unit and the
+# noun it measures name what is counted, so "47-page indictment" and "48-page indictment" are
+# one thing with two values.
+_MEASURE = re.compile(r"\b(?P<n>\d{1,3}(?:,\d{3})*|\d+)-(?P<unit>word|page|minute|hour|day|week|month|mile|"
+                      r"member|seat|count|story|foot|acre)s?\s+(?:[a-z]+-)?(?P<head>[a-z]{3,})\b")
+# Sums of money ("$5.7 billion"). Budget stories are full of different sums for different
+# things in look-alike sentences, so sums are compared only across two sentences the same-fact
+# model already calls one fact (see claims.align), each holding a single sum.
+_MONEY = re.compile(r"\$\s?(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(?P<scale>trillion|billion|million|"
+                    r"thousand|bn)\b)?", re.I)
+_SCALE = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "thousand": 1e3}
 _NEGATION = frozenset({"never", "not", "no", "n't", "neither", "nor", "deni", "deny", "fals", "untru", "without"})
 
 
@@ -86,14 +99,20 @@ def _family(unit: str | None) -> str | None:
     return _UNIT_FAMILY.get(head) or _UNIT_FAMILY.get(head.rstrip("s")) or _UNIT_FAMILY.get(stem(head))
 
 
-def _bounds(value: float, text: str) -> tuple[float, float]:
+def _bounds(value: float, text: str, exact: bool = False) -> tuple[float, float]:
+    """The interval a figure allows, from its qualifier; ``exact``: a measure ("the 48-page
+    indictment") is exact even when its number is round."""
     for pattern, (below, above) in _QUALIFIER_BOUNDS:
         if pattern.search(text):
             low = value * (1.0 - below)
             return low, (float("inf") if above is None else value * (1.0 + above))
-    is_round = (value >= 100 and value % 50 == 0) or value % 5 == 0
+    is_round = not exact and _is_round(value)
     tol = ROUND_TOLERANCE if is_round else EXACT_TOLERANCE
     return value * (1.0 - tol), value * (1.0 + tol)
+
+
+def _is_round(value: float) -> bool:
+    return (value >= 100 and value % 50 == 0) or value % 5 == 0
 
 
 def _whole(about: str | None) -> tuple[frozenset[str], bool]:
@@ -107,7 +126,7 @@ def _whole(about: str | None) -> tuple[frozenset[str], bool]:
 def figures(sentence: str, sentence_start: int, quantities: tuple[Quantity, ...],
             toks: list[str] | None = None) -> list[Figure]:
     """The comparable figures of one sentence (those with a known unit family)."""
-    if not quantities and not _TOTALITY.search(sentence):
+    if not quantities and not (_TOTALITY.search(sentence) or _MEASURE.search(sentence)):
         return []
     frames = frames_of(sentence, toks)
     out: list[Figure] = []
@@ -120,11 +139,36 @@ def figures(sentence: str, sentence_start: int, quantities: tuple[Quantity, ...]
             high = min(high, 100.0)
         whole, named = _whole(q.about)
         out.append(Figure(family, frames, whole, named, low, high, q.value, q.text, q.start, q.end))
+    for m in _MEASURE.finditer(sentence):
+        value = float(m.group("n").replace(",", ""))
+        low, high = _bounds(value, sentence[max(0, m.start() - 25):m.end()], exact=True)
+        out.append(Figure(f"{m.group('unit')} {stem(m.group('head'))}", frozenset({"measure"}), frozenset(),
+                          False, low, high, value, m.group(0), sentence_start + m.start(), sentence_start + m.end()))
     for m in _TOTALITY.finditer(sentence):
         if "control" in frames:
             whole = frozenset({stem((m.group("whole") or m.group("whole2")).lower())})
             out.append(Figure("percent", frames, whole, False, 100.0, 100.0, 100.0, m.group(0),
                               sentence_start + m.start(), sentence_start + m.end()))
+    return out
+
+
+def money_figures(sentence: str, sentence_start: int) -> list[Figure]:
+    """The sums of money in a sentence, each with the interval its qualifier and roundness allow
+    (roundness read on the number as written: "$882 billion" is exact, "$800 billion" round)."""
+    out = []
+    for m in _MONEY.finditer(sentence):
+        written = m.group("n").replace(",", "")
+        number = float(written)
+        scale = _SCALE.get((m.group("scale") or "").lower(), 1.0)
+        context = sentence[max(0, m.start() - 25):m.end()]
+        low, high = _bounds(number, context)
+        qualified = any(p.search(context) for p, _ in _QUALIFIER_BOUNDS)
+        if "." in written and not qualified and not _is_round(number):
+            # "$5.6 billion" is 5.6 to the tenth: a 1 % band would meet "$5.7 billion".
+            step = 0.4 * 10.0 ** -len(written.split(".")[1])
+            low, high = number - step, number + step
+        out.append(Figure("money", frozenset({"money"}), frozenset(), False, low * scale, high * scale,
+                          number * scale, m.group(0), sentence_start + m.start(), sentence_start + m.end()))
     return out
 
 
