@@ -98,3 +98,11 @@ def test_one_court_filing_relayed_by_two_outlets_is_one_origin() -> None:
                                          speaker="court documents"), anonymous=True)
     assert same_institution(said, docs)
     assert len(group_origins([said, docs], {})[1]) == 1
+
+
+def test_unnamed_officials_of_one_administration_are_one_origin() -> None:
+    a = dataclasses.replace(_sentence("a", "It buys 234 miles of wall, a senior administration official told us.",
+                                      speaker="senior administration official"), anonymous=True)
+    b = dataclasses.replace(_sentence("b", "The money buys 234 miles of wall, a senior administration official said.",
+                                      speaker="senior administration official"), anonymous=True)
+    assert len(group_origins([a, b], {})[1]) == 1
