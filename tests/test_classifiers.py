@@ -152,10 +152,10 @@ def test_hate_in_prose_scores_high_news_about_groups_low() -> None:
     hate = c.predict_proba(PROSE_HATE)
     news = c.predict_proba(NEWS_ABOUT_GROUPS)
     shown = dict(zip(PROSE_HATE + NEWS_ABOUT_GROUPS, np.r_[hate, news].round(2), strict=True))
-    # All far above the news sentences; all but one at or above the model's threshold ("Muslims
-    # are vermin…" scores 0.40 with the 0.56 threshold: a known weakness, see docs/signals-ood.md).
+    # All far above the news sentences and at or above the model's threshold ("Muslims are
+    # vermin…" through the dehumanising-predication floor, see docs/signals-ood.md).
     assert hate.min() > news.max() + 0.25, shown
-    assert (hate >= c.threshold).sum() >= len(PROSE_HATE) - 1, shown
+    assert (hate >= c.threshold).all(), shown
     assert news.max() < 0.3, shown
     # A report quoting a slur: the body counts the sentence without its quotation (score.py).
     from parallax.text.quotes import QUOTATION
@@ -276,3 +276,15 @@ def test_partly_quoted_sentences_are_reported_speech() -> None:
     opinion = "This disgraceful, arrogant government has utterly betrayed every decent citizen."
     free, quoted = c.predict_proba([opinion, opinion + "\u201d"])
     assert free > c.threshold and quoted <= cap < c.threshold
+
+
+def test_dehumanising_predication() -> None:
+    """An identity group called vermin, a disease, animals… is abuse; a report of it is not."""
+    from parallax.models.sentence_cues import dehumanises_group
+
+    assert dehumanises_group("Muslims are vermin and should be thrown out.")
+    assert dehumanises_group("Refugees are a disease on this country.")
+    assert not dehumanises_group("Immigrants are an important part of the economy.")
+    assert not dehumanises_group("Rats are a problem for refugees in the camp.")
+    c = load_classifier("hate")
+    assert c.meta["dehumanising_floor"] >= c.threshold

@@ -31,7 +31,7 @@ from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from .headline_cues import HEADLINE_FEATURE_NAMES, headline_features
-from .sentence_cues import SENTENCE_CUE_NAMES, sentence_cues
+from .sentence_cues import SENTENCE_CUE_NAMES, dehumanises_group, sentence_cues
 from .vectors import sentence_vectors
 
 AVAILABLE: tuple[str, ...] = ("subjectivity", "checkworthy", "clickbait", "hate", "hyperpartisan")
@@ -415,6 +415,12 @@ class TextClassifier:
         if cap is not None and len(p):
             quoted = np.fromiter((partly_quoted(t) for t in texts), dtype=bool, count=len(p))
             p = np.where(quoted, np.minimum(p, float(cap)), p)
+        # Guideline rule (abuse): an identity group called vermin, a disease, animals… is hate
+        # speech; its probability is raised to the rate such texts were abusive in training.
+        floor = self.meta.get("dehumanising_floor")
+        if floor is not None and len(p):
+            hit = np.fromiter((dehumanises_group(t) for t in texts), dtype=bool, count=len(p))
+            p = np.where(hit, np.maximum(p, float(floor)), p)
         return p
 
     def predict(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:

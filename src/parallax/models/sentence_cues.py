@@ -63,11 +63,23 @@ _SENTENCE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("quote_mark", re.compile(r"[\"\u201c\u201d]")),
 )
 _CAPITALISED_RE = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
+_CUE = dict(_SENTENCE_CUES)
+# An identity group predicated as vermin, disease, animals… ("Muslims are vermin", "refugees are
+# a disease"): the group word, a copula within three words, a dehumanising word within three
+# more. A linear model over the cues counts the two words but cannot compose them.
+_DEHUMANISING_PREDICATION = re.compile(
+    rf"{_CUE['identity_group'].pattern}(?:\W+\w+){{0,2}}?\W+(?:are|is|were|r|be|being|as)\b"
+    rf"(?:\W+\w+){{0,3}}?\W+{_CUE['dehumanising'].pattern}")
 _SENT_WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 SENTENCE_CUE_NAMES: tuple[str, ...] = (
     *(name for name, _ in _SENTENCE_CUES), "capitalised_share", "log_words",
 )
 """Sentence cues (see :func:`sentence_cues`)."""
+
+
+def dehumanises_group(text: str) -> bool:
+    """True when the text calls an identity group vermin, a disease, animals and the like."""
+    return bool(_DEHUMANISING_PREDICATION.search(html.unescape(text).translate(_QUOTE_TRANS).lower()))
 
 
 def sentence_cues(texts: Sequence[str]) -> np.ndarray:
