@@ -136,6 +136,10 @@ def test_a_closing_frame_outranks_a_verb_inside_what_it_reports() -> None:
     relayed = "Stone, according to the indictment, told Credico that he should stay quiet."
     atts = attribute(relayed, split_sentences(relayed), [Entity(0, 5, "Stone", "PERSON")])
     assert [(a.speaker, a.anonymous) for a in atts] == [("indictment", True)]
+    # A time or a channel may follow the frame's verb.
+    dated = "Smith told reporters the plan was dead, police said Friday."
+    atts = attribute(dated, split_sentences(dated), [Entity(0, 5, "Smith", "PERSON")])
+    assert [(a.speaker, a.anonymous) for a in atts] == [("police", True)]
     # A frame with a named speaker keeps working, and an appositive before "said" is no frame.
     plain = "The city is in ruins and needs time, Hassan Ali said."
     hassan = plain.index("Hassan Ali")

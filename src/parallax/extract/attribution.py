@@ -311,7 +311,12 @@ def attribute(text: str, sentences: list[Sentence], entities: list[Entity]) -> l
 # content ("Mr. Stone told Mr. Credico he should …, the indictment said": the indictment
 # speaks, not Stone), and its speaker is looked for inside the frame only.
 _FRAME_SUBJECT = re.compile(r",\s+(?:[\w.'’-]+\s+){1,8}$")
-_FRAME_END = re.compile(r"^\s*(?:[,.;!?”\"]|$)")
+# After the frame's verb only a time or a channel may follow ("…, the indictment said Friday.",
+# "…, police said in a statement.").
+_FRAME_END = re.compile(
+    r"^(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|yesterday|tonight|"
+    r"earlier|later|last\s+\w+|this\s+\w+|in\s+an?\s+(?:statement|interview|email|e-mail|post)))?"
+    r"\s*(?:[,.;!?”\"]|$)")
 _FRAME_AGENT = re.compile(r"^\s+(?:[\w.'’-]+\s+){0,5}[\w.'’-]+\s*(?:[,.;”\"]|$)")
 
 
