@@ -106,3 +106,24 @@ def test_unnamed_officials_of_one_administration_are_one_origin() -> None:
     b = dataclasses.replace(_sentence("b", "The money buys 234 miles of wall, a senior administration official said.",
                                       speaker="senior administration official"), anonymous=True)
     assert len(group_origins([a, b], {})[1]) == 1
+
+
+def test_hearsay_is_never_an_origin_of_its_own() -> None:
+    """"is being tipped to", "allegedly": the fact comes from somewhere unnamed, so two sites
+    relaying one rumour are one origin, and hearsay beside a named source joins it."""
+    from parallax.claims.origins import hearsay
+
+    a = _sentence("a", "The Apple Watch is also being tipped to come in 4GB and 8GB variants.")
+    b = _sentence("b", "The Apple Watch is reportedly coming in 4GB and 8GB versions.")
+    assert hearsay(a.text) and hearsay(b.text)
+    assert len(group_origins([a, b], {})[1]) == 1
+    fox = _sentence("c", "Hunter allegedly spent campaign money on a family trip to Italy.")
+    nyt = _sentence("d", "Hunter spent campaign money on a family trip to Italy, the department said.",
+                    speaker="Justice Department")
+    assert len(group_origins([fox, nyt], {})[1]) == 1
+    # Forecasts and a newsroom's own inference are not hearsay.
+    assert not hearsay("The president is expected to sign the bill on Friday.")
+    # Two newsrooms' own reporting stay two origins.
+    own = [_sentence("e", "The council voted on Monday to close the library."),
+           _sentence("f", "Councillors decided on Monday that the library will shut.")]
+    assert len(group_origins(own, {})[1]) == 2
