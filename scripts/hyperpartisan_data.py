@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
+from classifier_data import held_out_basil
 
 from parallax.models import classifiers as C
 
@@ -58,8 +58,7 @@ def load_basil_leaning(data: Path) -> tuple[list[str], np.ndarray]:
     """BASIL articles (minus the triplets its MANIFEST holds out) as ``article_text``, with
     1 = leaning (left / liberal / right / conservative relative stance), 0 = centre."""
     root = data / "basil"
-    manifest = (root / "MANIFEST.md").read_text(encoding="utf-8")
-    held = set(re.findall(r"^- ([0-9a-f-]{36})$", manifest.split("## Held out", 1)[-1], re.MULTILINE))
+    held = held_out_basil(data)
     arts = {}
     for path in sorted((root / "articles").glob("*/*.json")):
         art = json.loads(path.read_text(encoding="utf-8"))

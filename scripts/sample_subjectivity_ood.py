@@ -5,8 +5,9 @@ only ever checked against it and against an article-genre proxy. This draws sent
 other kinds of news text in ``$PARALLAX_DATA`` — BASIL (Fox News, New York Times, HuffPost,
 2010-2019), FNC-1 train bodies (tabloids and rumour sites, 2014-2015), SemEval-2023 Task 3 *dev*
 articles (opinion and reporting, 2020-2022) and SemEval-2019 hyperpartisan articles (partisan
-blogs, 2016-2018) — for annotators to label SUBJ/OBJ by the CheckThat! guidelines without ever
-seeing a model's output. ``bench/subjectivity_ood.py`` scores the heads on the result.
+blogs, 2016-2018), never from the BASIL triplets held out for hidden scoring — for annotators
+to label SUBJ/OBJ by the CheckThat! guidelines without ever seeing a model's output.
+``bench/subjectivity_ood.py`` scores the heads on the result.
 
 Usage: ``python scripts/sample_subjectivity_ood.py OUT.jsonl [--per-source 120] [--seed 20261201]``
 """
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import blingfire
 import numpy as np
+from classifier_data import held_out_basil
 from datapath import DATA
 
 MAX_PER_ARTICLE = 2
@@ -69,13 +71,25 @@ def _hyperpartisan(data: Path) -> list[tuple[str, list[str]]]:
     return docs
 
 
+def _triplet(doc_id: str) -> str:
+    return doc_id.rsplit("/", 1)[-1].rsplit("_", 1)[0]
+
+
 def sample(data: Path, per_source: int, seed: int) -> list[dict[str, str]]:
-    """``per_source`` sentences of each source, at most two per article, in a seeded order."""
+    """``per_source`` sentences of each source, at most two per article, in a seeded order.
+
+    The first draw (1 Dec 2026) did not leave out BASIL's held-out triplets; its sentences from
+    them are dropped and replaced by a second seeded draw (``seed + 1``) from the other triplets,
+    so that the sentences annotated first keep their place.
+    """
     rng = np.random.default_rng(seed)
     rows: list[dict[str, str]] = []
+    basil_docs: list[tuple[str, list[str]]] = []
     for name, load in (("basil", _basil), ("fnc1", _fnc), ("semeval23", _semeval),
                        ("hyperpartisan19", _hyperpartisan)):
         docs = [d for d in load(data) if d[1]]
+        if name == "basil":
+            basil_docs = docs
         picked: list[dict[str, str]] = []
         for i in rng.permutation(len(docs)):
             doc_id, sents = docs[i]
@@ -85,7 +99,22 @@ def sample(data: Path, per_source: int, seed: int) -> list[dict[str, str]]:
                 break
         rows += picked[:per_source]
     order = rng.permutation(len(rows))
-    return [rows[i] for i in order]
+    rows = [rows[i] for i in order]
+    held = held_out_basil(data)
+    kept = [r for r in rows if r["source"] != "basil" or _triplet(r["id"].split("#")[0]) not in held]
+    used = {r["id"].split("#")[0] for r in kept}
+    refill = np.random.default_rng(seed + 1)
+    need = len(rows) - len(kept)
+    for i in refill.permutation(len(basil_docs)):
+        doc_id, sents = basil_docs[i]
+        if need <= 0:
+            break
+        if _triplet(doc_id) in held or doc_id in used:
+            continue
+        j = int(refill.integers(len(sents)))
+        kept.append({"id": f"{doc_id}#{j}", "source": "basil", "sentence": sents[j]})
+        need -= 1
+    return kept
 
 
 def main() -> None:
