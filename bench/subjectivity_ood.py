@@ -28,18 +28,12 @@ from sklearn.metrics import f1_score, roc_auc_score
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "scripts")]
-from classifier_data import SUBJECTIVITY_OOD as GOLD  # noqa: E402
-from classifier_data import SUBJECTIVITY_OOD_HALVES as HALVES  # noqa: E402
+from classifier_data import SUBJECTIVITY_OOD_HALVES, load_subjectivity_ood  # noqa: E402
 
 from parallax.models.classifiers import load_classifier  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "subjectivity_ood.json"
 FLOOR = 0.72  # issue #15: subjectivity macro-F1 out of distribution
-
-
-def load_gold(path: Path = GOLD) -> list[dict[str, Any]]:
-    """The gold rows (id, source, sentence, label SUBJ/OBJ, both annotators' labels)."""
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
 def scores(y: np.ndarray, p: np.ndarray, t: float) -> dict[str, float]:
@@ -54,17 +48,16 @@ def scores(y: np.ndarray, p: np.ndarray, t: float) -> dict[str, float]:
 
 def evaluate(threshold: float | None = None) -> dict[str, Any]:
     """Score the shipped subjectivity head on every half and source of the gold."""
-    rows = load_gold()
     clf = load_classifier("subjectivity")
     t = clf.threshold if threshold is None else threshold
-    p = np.asarray(clf.predict_proba([r["sentence"] for r in rows]))
-    y = np.array([r["label"] == "SUBJ" for r in rows], dtype=int)
-    groups: dict[str, np.ndarray] = {}
-    for h, srcs in HALVES.items():
-        groups[h] = np.array([r["source"] in srcs for r in rows])
-        for s in srcs:
-            groups[f"{h}/{s}"] = np.array([r["source"] == s for r in rows])
-    return {"threshold": t, "groups": {g: scores(y[m], p[m], t) for g, m in groups.items()}}
+    groups: dict[str, dict[str, float]] = {}
+    for half, split in load_subjectivity_ood().items():
+        p = np.asarray(clf.predict_proba(split.texts))
+        source = np.array(split.extra["source"])
+        groups[half] = scores(split.labels, p, t)
+        for s in SUBJECTIVITY_OOD_HALVES[half]:
+            groups[f"{half}/{s}"] = scores(split.labels[source == s], p[source == s], t)
+    return {"threshold": t, "groups": groups}
 
 
 def main() -> None:
