@@ -224,20 +224,26 @@ def _conflicting_sums(cands: Sequence[AlignSentence], edges: Mapping[tuple[int, 
     """Links the same-fact model accepted between two sentences that each hold one sum of money,
     the two sums incompatible ("$5.6 billion" / "$5.7 billion"): one fact stated with two
     values is a dispute, never a corroboration."""
+    sums: dict[int, list[Figure]] = {}
+
+    def sums_of(k: int) -> list[Figure]:
+        if k not in sums:
+            sums[k] = money_figures(cands[k].text, cands[k].start)
+        return sums[k]
+
     out = {}
     for i, j in edges:
-        a, b = money_figures(cands[i].text, cands[i].start), money_figures(cands[j].text, cands[j].start)
+        a, b = sums_of(i), sums_of(j)
         if len(a) == 1 and len(b) == 1 and conflicting(a[0], b[0]) and _independent(cands[i], cands[j]):
             out[(i, j)] = (a[0], b[0])
     return out
 
 
 def _sum_disputes(sums: Mapping[tuple[int, int], tuple[Figure, Figure]], roots: list[int]) -> list[dict[str, Any]]:
-    """Figure disputes (``_find_disputes`` records) for the conflicting sums, per pair of claim groups."""
+    """Figure disputes (``_find_disputes`` records) for the conflicting sums, per pair of claim
+    groups (their link is dropped, so complete linkage never puts the two in one group)."""
     found: dict[tuple[int, int], dict[str, Any]] = {}
     for (i, j), (a, b) in sums.items():
-        if roots[i] == roots[j]:
-            continue
         key = (min(roots[i], roots[j]), max(roots[i], roots[j]))
         rec = found.setdefault(key, {"kind": "figure", "frame": [], "family": "money", "sides": ({}, {})})
         side_i, side_j = (0, 1) if roots[i] == key[0] else (1, 0)

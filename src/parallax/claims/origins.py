@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from parallax.extract.attribution import COURT_FILINGS
 from parallax.stories.groups import DisjointSet
 from parallax.text.quotes import QUOTATION_IN_SENTENCE
 
@@ -47,9 +48,8 @@ def same_speaker(a: AlignSentence, b: AlignSentence) -> bool:
 # indictment and a civil complaint may be two, but calling them one can only withhold a
 # "corroborated", never grant one).
 _INSTITUTION = re.compile(r"((?:[A-Z][\w.'’-]*\s+){0,3})\b(administration|white house|pentagon|kremlin|government|"
-                          r"ministry|military|police|army|coalition|indictment|complaint|lawsuit|affidavit|"
-                          r"charging documents|court (?:documents|papers|filings))\b", re.I)
-_COURT_FILING = re.compile(r"indictment|complaint|lawsuit|affidavit|charging documents|court ", re.I)
+                          rf"ministry|military|police|army|coalition|{COURT_FILINGS})\b", re.I)
+_COURT_FILING = re.compile(rf"(?:{COURT_FILINGS})$", re.I)
 
 
 def same_institution(a: AlignSentence, b: AlignSentence) -> bool:

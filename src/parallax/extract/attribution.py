@@ -221,13 +221,15 @@ def _speaker_near(sent: Sentence, cue: re.Match[str], ents: list[Entity],
 
 # Unnamed sources: a noun phrase headed by a role right before the cue ("one SDF fighter told",
 # "officials have said") or right after "according to" ("according to residents reached by phone").
+COURT_FILINGS = r"indictment|complaint|lawsuit|affidavit|charging documents|court (?:documents|papers|filings)"
+"""Court documents that speak as a source ("the indictment said"); claims.origins counts a
+story's filings as one source."""
 _ROLE_HEAD = (
     r"(?:officials?|spokes(?:man|woman|person)|fighters?|residents?|witness(?:es)?|sources?|activists?|"
     r"forces|commanders?|militants?|soldiers?|troops|police|authorities|analysts?|experts?|observers?|"
     r"diplomats?|monitors?|ministry|military|government|administration|army|coalition|officers?|civilians?|doctors?|"
     r"medics?|workers?|journalists?|reporters?|lawmakers?|investigators?|prosecutors?|aides?|insiders?|"
-    r"people familiar with the matter|indictment|complaint|lawsuit|affidavit|charging documents|"
-    r"court (?:documents|papers|filings))"
+    rf"people familiar with the matter|{COURT_FILINGS})"
 )
 # "one SDF fighter told": the organisation's name modifies an unnamed source.
 _ROLE_AFTER = re.compile(rf"^\s+{_ROLE_HEAD}\b")
