@@ -223,9 +223,10 @@ def test_migration_005_backfills_story_postings(two_runs: dict[str, Any], tmp_pa
                           "DROP TRIGGER report_story_update; "
                           "DROP TRIGGER report_story_delete; DROP TRIGGER report_article_update; "
                           "DROP TRIGGER report_article_delete; DROP TABLE sentence_vectors; "
+                          "ALTER TABLE article_features DROP COLUMN specifics; "
                           "DELETE FROM schema_migrations WHERE number > 4; PRAGMA user_version = 4;")
     con.close()
-    assert ensure_current(db) == 6
+    assert ensure_current(db) == 7
     assert _rows(db, query) == expected and expected
 
 

@@ -12,7 +12,7 @@ import pytest
 from conftest import AMN, CLICKBAIT
 
 from parallax.pipeline import analyze
-from parallax.stories.cluster import ClusterInput, StoryIndex, cluster, neutral_title, vectors
+from parallax.stories.cluster import ClusterInput, StoryIndex, cluster, neutral_title, specifics, vectors
 from parallax.stories.reuse import jaccard, minhash, shared_passages, shingles, tokens
 
 
@@ -142,6 +142,52 @@ def test_merge_respects_the_date_window() -> None:
     for i, a in enumerate([FLOOD, late]):
         index.add(a, rows[i].indices, rows[i].data)
     assert index.merge() == {} and len(index.stories()) == 2
+
+
+# Two look-alike events (ECB+ topic 35: two Chargers players' DUI arrests), three articles each.
+JACKSON = [
+    ClusterInput("j1", "Chargers receiver arrested on suspicion of DUI",
+                 "San Diego receiver Vincent Jackson was arrested early Sunday on suspicion of drunken driving, a "
+                 "police spokesman said. Jackson, 25, was booked into county jail."),
+    ClusterInput("j2", "Jackson held after traffic stop",
+                 "Vincent Jackson, the team's leading receiver, was stopped on Interstate 15 and held on suspicion "
+                 "of driving under the influence. Jackson, 25, left jail after posting bond."),
+    ClusterInput("j3", "Jackson to play despite arrest",
+                 "Coach Norv Turner said Vincent Jackson will start against Pittsburgh despite his weekend arrest. "
+                 "Jackson, 25, denied he had been drinking.")]
+WILLIAMS = [
+    ClusterInput("w1", "Chargers lineman arrested in Mission Valley",
+                 "Nose tackle Jamal Williams was arrested early Saturday in Mission Valley on suspicion of driving "
+                 "under the influence, police said. Williams, 30, was released hours later."),
+    ClusterInput("w2", "Chargers lineman Williams arrested",
+                 "Jamal Williams became the latest Chargers player arrested on suspicion of DUI when officers "
+                 "pulled him over near Qualcomm Stadium. Williams, 30, faces a misdemeanor count."),
+    ClusterInput("w3", "City attorney weighs DUI charges against lineman",
+                 "The city attorney is reviewing whether to charge Chargers nose tackle Jamal Williams with "
+                 "driving under the influence after his arrest, a spokeswoman said. Williams, 30, has a court "
+                 "date in March.")]
+
+
+def test_specifics_are_the_leads_names_and_figures() -> None:
+    got = specifics("Jackson held after traffic stop", "On Monday, Vincent Jackson, 25, was stopped on "
+                    "Interstate 15. Police said he was released in March.")
+    assert got == {"jackson", "vincent", "25", "interstate", "15"}  # not "On", "Police", "Monday", "March"
+
+
+def test_merge_pass_keeps_look_alike_events_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    arts = JACKSON + WILLIAMS
+
+    def stories() -> list[list[str]]:
+        rows = vectors(arts)
+        index = StoryIndex(merge_threshold=0.05)  # low enough that topic words alone would merge
+        for i, a in enumerate(arts):
+            index.add(a, rows[i].indices, rows[i].data)
+        index.merge()
+        return sorted(sorted(s.articles) for s in index.stories())
+
+    assert stories() == [["j1", "j2", "j3"], ["w1", "w2", "w3"]]
+    monkeypatch.setattr("parallax.stories.cluster.SIGNATURE_MIN_SPECIFICS", 99)  # no veto: one story
+    assert stories() == [["j1", "j2", "j3", "w1", "w2", "w3"]]
 
 
 def test_story_split_by_arrival_is_merged_across_runs(tmp_path: Path) -> None:

@@ -238,10 +238,11 @@ def test_migration_004_fills_an_older_database(raqqa_run: Any, tmp_path: Path) -
         con.execute("DROP INDEX stories_updated")
         con.execute("DROP INDEX stories_pending")
         con.execute("DROP INDEX articles_unscored")
+        con.execute("ALTER TABLE article_features DROP COLUMN specifics")  # and 007 (story specifics)
         con.execute("DELETE FROM schema_migrations WHERE number > 3")
         con.execute("PRAGMA user_version = 3")
     con.close()
-    assert ensure_current(db) == 6
+    assert ensure_current(db) == 7
     with sqlite3.connect(db) as con:
         assert con.execute("SELECT * FROM story_stats ORDER BY story_id").fetchall() == expected
         assert con.execute("SELECT rowid, title FROM article_fts ORDER BY rowid").fetchall() == fts

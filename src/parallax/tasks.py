@@ -26,7 +26,7 @@ from parallax.claims.claimsim import TooManyPairs
 from parallax.extract.extractor import extract_batch
 from parallax.report.render import SIGNAL_KEYS
 from parallax.signals.score import ScoreInput, score_batch
-from parallax.stories.cluster import ClusterInput, vectors
+from parallax.stories.cluster import ClusterInput, specifics, vectors
 from parallax.stories.reuse import (
     ReuseItem,
     minhash,
@@ -186,7 +186,7 @@ def _extract_supported(batch: list[Article]) -> list[Extraction]:
 
 
 def features_batch(articles: list[Article]) -> list[Features]:
-    """Lead TF-IDF vector and body MinHash of each article (pure per article)."""
+    """Lead TF-IDF vector, lead names and figures, and body MinHash of each article (pure per article)."""
     items = []
     for a in articles:
         group = _group(a)
@@ -196,7 +196,8 @@ def features_batch(articles: list[Article]) -> list[Features]:
             items.append(ClusterInput(a.id, content_words(a.doc.title, group), content_words(a.doc.text, group),
                                       a.published))
     rows = vectors(items)
-    return [Features(a.id, rows[i].indices, rows[i].data, minhash(shingles(tokens(a.doc.text))))
+    return [Features(a.id, rows[i].indices, rows[i].data, minhash(shingles(tokens(a.doc.text))),
+                     specifics=tuple(sorted(specifics(items[i].title, items[i].text))))
             for i, a in enumerate(articles)]
 
 

@@ -172,6 +172,7 @@ class Features:
     lead_idx: Any  # np.ndarray int32: term buckets of the lead's TF-IDF vector
     lead_val: Any  # np.ndarray float32: their weights
     minhash: Any  # np.ndarray uint32[128]: MinHash of the body's word shingles
+    specifics: tuple[str, ...] = ()  # names and figures of the lead (stories.cluster.specifics)
     copy_of: str | None = None  # earlier article this one nearly duplicates
     copy_similarity: float | None = None
 

@@ -209,10 +209,11 @@ class Store:
                  language_group(doc.language, doc.language_confidence)),
             )
             self.db.execute(
-                "INSERT INTO article_features(article_id, lead_idx, lead_val, minhash) VALUES (?,?,?,?)",
+                "INSERT INTO article_features(article_id, lead_idx, lead_val, minhash, specifics) VALUES (?,?,?,?,?)",
                 (article.id, np.asarray(features.lead_idx, dtype=np.int32).tobytes(),
                  np.asarray(features.lead_val, dtype=np.float32).tobytes(),
-                 np.asarray(features.minhash, dtype=np.uint32).tobytes()),
+                 np.asarray(features.minhash, dtype=np.uint32).tobytes(),
+                 json.dumps(list(features.specifics), ensure_ascii=False)),
             )
             self.db.executemany("INSERT INTO lsh_buckets(key, article_id) VALUES (?, ?)",
                                 [(k, article.id) for k in lsh_keys])

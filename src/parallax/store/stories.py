@@ -14,6 +14,7 @@ stories they reach and nothing else.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 
@@ -28,12 +29,15 @@ _BACKFILL_BATCH = 200
 
 
 def _member(row: sqlite3.Row) -> StoredMember:
-    return StoredMember(ClusterInput(row["id"], row["title"], "", row["published"], row["copy_of"]),
+    # An article stored before migration 007 has no specifics: it gives none (never splits a story).
+    names = frozenset(json.loads(row["specifics"])) if row["specifics"] else frozenset()
+    return StoredMember(ClusterInput(row["id"], row["title"], "", row["published"], row["copy_of"], names),
                         np.frombuffer(row["lead_idx"], dtype=np.int32),
                         np.frombuffer(row["lead_val"], dtype=np.float32), row["seq"])
 
 
-_MEMBER_COLUMNS = ("a.id, a.seq, a.title, a.published, a.copy_of, a.story_id, a.language, f.lead_idx, f.lead_val "
+_MEMBER_COLUMNS = ("a.id, a.seq, a.title, a.published, a.copy_of, a.story_id, a.language, f.lead_idx, f.lead_val, "
+                   "f.specifics "
                    "FROM articles a JOIN article_features f ON f.article_id = a.id")
 
 

@@ -20,7 +20,7 @@ from typing import Protocol
 
 import numpy as np
 
-from parallax.stories.cluster import MAX_POSTINGS, ClusterInput, StoryIndex, _StoryState
+from parallax.stories.cluster import MAX_POSTINGS, ClusterInput, StoryIndex, _StoryState, item_specifics
 from parallax.text.dates import parse_iso
 
 
@@ -112,6 +112,7 @@ class StoredStoryIndex(StoryIndex):
             st.titles.append(m.item.title)
             for i, v in zip(m.idx.tolist(), m.val.tolist(), strict=True):
                 st.total[i] = st.total.get(i, 0.0) + v
+            st.specifics.update(item_specifics(m.item))
             day = parse_iso(m.item.published)
             if day:
                 st.lo = min(st.lo, day) if st.lo else day
