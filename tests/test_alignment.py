@@ -51,6 +51,9 @@ def test_the_ninety_percent_claim_has_both_sources(raqqa_report: dict[str, Any])
     assert ninety, "the 90 percent claim is not corroborated"
     sources = {o["source"] for o in ninety[0]["origins"]}
     assert "Ryan Dillon" in sources and any("Central Command" in (s or "") for s in sources)
+    # Each origin carries its evidence: what it rests on.
+    why = {o["source"]: o["why"] for o in ninety[0]["origins"]}
+    assert why["Ryan Dillon"][0] == "attributed to Ryan Dillon"
 
 
 def test_claims_do_not_sprawl(raqqa_report: dict[str, Any]) -> None:

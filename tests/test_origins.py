@@ -9,9 +9,11 @@ from parallax.claims.origins import (
     REWRITE_COVERAGE,
     group_origins,
     joint_speakers,
+    origin_basis,
     relays_claim,
     rewritten_articles,
     same_institution,
+    trace_origins,
 )
 
 
@@ -127,3 +129,29 @@ def test_hearsay_is_never_an_origin_of_its_own() -> None:
     own = [_sentence("e", "The council voted on Monday to close the library."),
            _sentence("f", "Councillors decided on Monday that the library will shut.")]
     assert len(group_origins(own, {})[1]) == 2
+
+
+def test_each_origin_says_why_its_mentions_are_one() -> None:
+    trump = _sentence("a", "President Donald Trump said on Friday that the wall would be built.", "Donald Trump")
+    again = _sentence("b", "Trump told reporters on Friday that the wall would be built.", "Trump")
+    restated = _sentence("c", "The wall will be built, the president has promised supporters.")
+    mayor = _sentence("d", "The wall will be built on Friday, Mayor Anna Berg said.", "Anna Berg")
+    copied, groups, why = trace_origins([trump, again, restated], {})
+    assert len(groups) == 1 and not copied
+    assert "one speaker: Donald Trump / Trump" in why[0]
+    assert any(r.startswith("restates without attribution the claim's only source (attributed to") for r in why[0])
+    copied, groups, why = trace_origins([trump, mayor], {})
+    assert len(groups) == 2 and why == [[], []]  # two speakers, two origins: nothing joined them
+
+
+def test_origin_basis_names_what_an_origin_rests_on() -> None:
+    said = _sentence("a", "The bridge will close, the mayor said.", "Anna Berg")
+    unnamed = dataclasses.replace(_sentence("b", "The bridge will close, officials said.", "officials"), anonymous=True)
+    cited = _sentence("c", "The bridge will close, according to a statement by the city.")
+    rumour = _sentence("d", "The bridge will reportedly close next week.")
+    own = _sentence("e", "The bridge closed at noon on Monday.")
+    assert origin_basis([said]) == "attributed to Anna Berg"
+    assert origin_basis([unnamed]) == "citing an unnamed source: officials"
+    assert origin_basis([cited]) == "citing “according to a statement by the city”"
+    assert origin_basis([rumour]) == "hearsay: no source named"
+    assert origin_basis([own]) == "the outlet's own reporting: no source named"

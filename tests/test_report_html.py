@@ -21,6 +21,8 @@ def test_report_html_holds_the_story_view_self_contained(raqqa_run: Any) -> None
     for aid in story["articles"]:
         assert f'<a href="#{aid}">' in matrix and f'<article class="card" id="{aid}">' in html
     assert html.count('<svg class="chart"') == 2  # corroboration and timeline
+    # Each origin's evidence is shown with it.
+    assert 'title="attributed to Ryan Dillon' in html
     # Self-contained and inert: nothing loaded from anywhere, no script.
     assert "<script" not in html and "<link" not in html and " src=" not in html
     assert "default-src 'none'" in html

@@ -45,7 +45,7 @@ from parallax.claims.disputes import (
     money_figures,
     polarity,
 )
-from parallax.claims.origins import group_origins, rewritten_articles, speaker_key
+from parallax.claims.origins import origin_basis, rewritten_articles, speaker_key, trace_origins
 from parallax.claims.samefact import FEATURES, PairText, load_samefact, pair_features
 from parallax.models.encoder import encode
 from parallax.stories.groups import complete_link
@@ -276,11 +276,11 @@ def _make_claim(story: str, members_in: list[AlignSentence], meaning: _Meaning, 
     rep = members_in[rep_pos]
     order = sorted(range(len(members_in)), key=lambda k: (members_in[k].article, members_in[k].start))
     members = [members_in[k] for k in order]
-    copied, origin_groups = group_origins(members, reuse, rewrites)
+    copied, origin_groups, joined_because = trace_origins(members, reuse, rewrites)
     mentions = [Mention(article=m.article, sentence=m.index, start=m.start, end=m.end, stance=_stance(m),
                         copied=i in copied) for i, m in enumerate(members)]
     origins = []
-    for g in origin_groups:
+    for g, because in zip(origin_groups, joined_because, strict=True):
         named = [members[i].speaker for i in g if members[i].speaker and not members[i].anonymous]
         unnamed = [members[i].speaker for i in g if members[i].speaker and members[i].anonymous]
         lead = min(g)
@@ -292,6 +292,8 @@ def _make_claim(story: str, members_in: list[AlignSentence], meaning: _Meaning, 
             "source": named[0] if named else unnamed[0] if relayed_unnamed else members[lead].outlet,
             "kind": "speaker" if named else "unnamed source" if relayed_unnamed else "article",
             "articles": arts,
+            # The evidence for this origin: what it rests on, then why its mentions are one.
+            "why": [origin_basis([members[i] for i in g]), *because],
         })
     speakers = [m.speaker for m in members if m.speaker]
     kind = "quote" if speakers and any("“" in m.text or '"' in m.text for m in members) else "event"

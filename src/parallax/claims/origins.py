@@ -98,9 +98,18 @@ def speaker_key(s: AlignSentence) -> str | None:
 
 def group_origins(members: list[AlignSentence], reuse: Mapping[str, Any],
                   rewrites: Collection[frozenset[str]] = ()) -> tuple[set[int], list[list[int]]]:
-    """Copied mentions, and the mentions grouped by independent origin (``reuse``: the story's
+    """Copied mentions, and the mentions grouped by independent origin: :func:`trace_origins`
+    without the reasons."""
+    copied, groups, _ = trace_origins(members, reuse, rewrites)
+    return copied, groups
+
+
+def trace_origins(members: list[AlignSentence], reuse: Mapping[str, Any],
+                  rewrites: Collection[frozenset[str]] = ()) -> tuple[set[int], list[list[int]], list[list[str]]]:
+    """Copied mentions, the mentions grouped by independent origin (``reuse``: the story's
     copies and shared passages, from reuse.story_reuse; ``rewrites``: article pairs one of which
-    rewrites the other, from :func:`rewritten_articles`).
+    rewrites the other, from :func:`rewritten_articles`), and for each group why its mentions
+    are one origin (plain-language reasons, in the order found; empty for a single mention).
 
     One origin: mentions of one article; an article and its copies; a mention inside a passage
     its article shares with another mention's article; one text reworded; one quotation
@@ -115,32 +124,38 @@ def group_origins(members: list[AlignSentence], reuse: Mapping[str, Any],
     relayed = [relays_claim(m.text) for m in members]
     sets = DisjointSet(range(len(members)))
     copied: set[int] = set()
+    why: list[tuple[int, str]] = []  # (a member, why it joined its origin), in the order found
+
+    def join(i: int, j: int, reason: str) -> None:
+        sets.union(j, i)
+        why.append((i, reason))
+
     for i, j in itertools.permutations(range(len(members)), 2):
         m, o = members[i], members[j]
         if m.article == o.article:
-            sets.union(j, i)
+            join(i, j, "two sentences of one article")
             continue
-        linked = copies.get(m.article) == o.article or any(
-            p["start"] < m.end and m.start < p["end"] and p["source_start"] < o.end and o.start < p["source_end"]
-            for p in passages.get((m.article, o.article), ()))
-        if linked:
+        if copies.get(m.article) == o.article:
             copied.add(i)
-            sets.union(j, i)
-        elif (same_speaker(m, o) or joint_speakers(m, o) or same_institution(m, o)
-              or _same_quotation(m.text, o.text) or _same_cited(m.text, o.text) or (relayed[i] and relayed[j])):
+            join(i, j, "one article is a copy of the other")
+        elif any(p["start"] < m.end and m.start < p["end"] and p["source_start"] < o.end and o.start < p["source_end"]
+                 for p in passages.get((m.article, o.article), ())):
+            copied.add(i)
+            join(i, j, "a passage two articles share word for word")
+        elif reason := _one_source(m, o, relayed[i] and relayed[j]):
             # One speaker under any of its names (or one group of speakers, each side naming
             # another of them), one institution through unnamed officials, one quotation relayed
             # (the same words in quotation marks are one person's, whoever each article names),
             # one source cited in the same words ("according to a statement by his wife"), or one
             # fact relayed as a story or claim on both sides: one origin.
-            sets.union(j, i)
+            join(i, j, reason)
         elif _rewrite(m.text, o.text) or frozenset((m.article, o.article)) in rewrites:
             # The same text reworded by a second outlet, sentence by sentence or as a whole
             # article (rewritten_articles): one origin.
             copied.add(i)
-            sets.union(j, i)
+            join(i, j, "one text reworded" if _rewrite(m.text, o.text) else "one article rewrites the other")
         elif not m.speaker and not o.speaker and m.outlet and m.outlet == o.outlet:
-            sets.union(j, i)  # one outlet's own reporting, in two of its articles
+            join(i, j, f"{m.outlet}'s own reporting, in two of its articles")
     # A statement one article attributes to a source and another states without attribution is,
     # unless the story names a second source for it, that source relayed: the analyst's note that
     # four outlets rewrite, the spokesman one outlet names and another paraphrases. Counting the
@@ -153,9 +168,10 @@ def group_origins(members: list[AlignSentence], reuse: Mapping[str, Any],
     sources = {sets.find(i) for i in range(len(members)) if sourced[i]}
     if len(sources) == 1:
         (source,) = sources
+        only = origin_basis([members[i] for i in range(len(members)) if sets.find(i) == source])
         for i, m in enumerate(members):
             if not m.speaker and not sourced[i]:
-                sets.union(source, i)
+                join(i, source, f"restates without attribution the claim's only source ({only})")
     # Hearsay ("reportedly", "is tipped to") names no origin and cannot be one: it joins another
     # origin of the claim, or, when every mention is hearsay, they are one unknown origin. Two
     # FNC-1 sites relaying one Apple Watch rumour were two origins. This errs toward
@@ -164,9 +180,56 @@ def group_origins(members: list[AlignSentence], reuse: Mapping[str, Any],
     others = sorted({sets.find(i) for i in range(len(members)) if not heard[i]})
     first = others[0] if others else next((i for i in range(len(members)) if heard[i]), None)
     for i in range(len(members)):
-        if heard[i] and first is not None:
-            sets.union(first, i)
-    return copied, list(sets.groups().values())
+        if heard[i] and first is not None and first != i:
+            join(i, first, "hearsay (“reportedly”, “allegedly”…) names no origin of its own")
+    groups = list(sets.groups().values())
+    reasons = []
+    for g in groups:
+        inside = set(g)
+        reasons.append(list(dict.fromkeys(r for i, r in why if i in inside)) if len(g) > 1 else [])
+    return copied, groups, reasons
+
+
+def origin_basis(group: Sequence[AlignSentence]) -> str:
+    """What one origin's mentions rest on, in plain words: the speaker they are attributed to,
+    the source they cite, or the outlet's own reporting."""
+    named = [m.speaker for m in group if m.speaker and not m.anonymous]
+    if named:
+        return f"attributed to {named[0]}"
+    unnamed = [m.speaker for m in group if m.speaker and m.anonymous]
+    if unnamed and len(unnamed) == len(group) and len({m.article for m in group}) > 1:
+        return f"attributed to an unnamed source in each article: {unnamed[0]}"
+    if unnamed:
+        return f"citing an unnamed source: {unnamed[0]}"
+    cited = next((p.strip() for m in group for p in _ACCORDING_TO.findall(m.text)), None)
+    if cited:
+        return f"citing “according to {cited}”"
+    if any(relays_claim(m.text) for m in group):
+        return "relaying a story, claim or report made elsewhere"
+    if all(hearsay(m.text) for m in group):
+        return "hearsay: no source named"
+    return "the outlet's own reporting: no source named"
+
+
+def _one_source(m: AlignSentence, o: AlignSentence, both_relay: bool) -> str | None:
+    """Why two mentions of different articles relay one source, or None."""
+    if same_speaker(m, o):
+        names = sorted({m.speaker or "", o.speaker or ""} - {""})
+        return f"one speaker: {' / '.join(names)}" if _named(m) and _named(o) else \
+            f"one speaker, named on one side only: {' / '.join(names)}"
+    if joint_speakers(m, o):
+        return f"one joint statement of {' and '.join(sorted((m.speaker or '', o.speaker or '')))}"
+    if same_institution(m, o):
+        names = sorted({m.speaker or "", o.speaker or ""} - {""})
+        return f"one institution through unnamed voices: {' / '.join(names)}"
+    if _same_quotation(m.text, o.text):
+        return f"the same words quoted ({SAME_QUOTE_WORDS} or more in a row)"
+    if _same_cited(m.text, o.text):
+        cited = sorted(_cited_phrases(m.text) & _cited_phrases(o.text))
+        return f"the same source cited: “according to {' '.join(cited[0])}”"
+    if both_relay:
+        return "both relay one story, claim or report made elsewhere"
+    return None
 
 
 # Word overlap (Jaccard over lower-case words) above which two sentences of different articles

@@ -195,7 +195,8 @@ def claims_matrix(claims: Sequence[Mapping[str, Any]], columns: Sequence[str], l
                 f", relaying {relayed[aid]}" if aid in relayed else "")
             cells.append({"state": state, "article": aid, "start": min(m["start"] for m in ms), "copied": copied,
                           "relayed": relayed.get(aid), "n": len(ms), "symbol": CELL_SYMBOLS[state], "title": title})
-        origins = "; ".join(f"{o.get('source') or labels.get(o['articles'][0], o['articles'][0])} ({o.get('kind')})"
+        origins = "; ".join(f"{o.get('source') or labels.get(o['articles'][0], o['articles'][0])} ({o.get('kind')}"
+                            + (f": {', '.join(o['why'])})" if o.get("why") else ")")
                             for o in c.get("origins", []) if o.get("articles"))
         out.append({"claim": c, "cells": cells, "dispute": disputed.get(c["id"]), "origins": origins})
     return out
