@@ -1,16 +1,16 @@
-"""Subjectivity out of distribution: the shipped head on 480 sentences of other outlets.
+"""Subjectivity out of distribution: the shipped head on 720 sentences of other outlets.
 
     python bench/subjectivity_ood.py [--threshold T]
 
 The gold (``tests/fixtures/subjectivity_ood/gold.jsonl``, see its README) holds 120 sentences
 each of BASIL (Fox, NYT, HuffPost 2010-2019), FNC-1 bodies (tabloids, rumour sites 2014-2015),
-SemEval-2023 Task 3 dev articles (2020-2022) and SemEval-2019 hyperpartisan articles (partisan
-blogs 2016-2018), labelled SUBJ/OBJ by the CheckThat! guidelines by two annotators who never saw
-a model's output. None of it was used to train the head. It has two halves of different
-sources: ``tune`` (SemEval-2023 + FNC-1), on which the training script chooses settings and which
-it fits on (so its figures are in-sample), and ``report`` (BASIL + hyperpartisan), never used
-for either: the out-of-distribution figure. Prints macro-F1 (SUBJ/OBJ) and
-ROC-AUC per half and per source at the head's own threshold, and writes
+SemEval-2023 Task 3 dev and train articles (2020-2022), PolNeAR articles (2015-2016) and
+SemEval-2019 hyperpartisan articles (partisan blogs 2016-2018), labelled SUBJ/OBJ by the
+CheckThat! guidelines by two annotators who never saw a model's output. It has two halves of
+different sources: ``tune`` (SemEval-2023 dev and train, FNC-1, PolNeAR), on which the training
+script chooses settings and which it fits on (so its figures are in-sample), and ``report``
+(BASIL + hyperpartisan), never used for either: the out-of-distribution figure. Prints
+macro-F1 (SUBJ/OBJ) and ROC-AUC per half and per source at the head's own threshold, and writes
 ``bench/results/subjectivity_ood.json``.
 """
 

@@ -21,7 +21,8 @@ SEED = 0
 csv.field_size_limit(1 << 30)
 ROOT = Path(__file__).resolve().parents[1]
 SUBJECTIVITY_OOD = ROOT / "tests" / "fixtures" / "subjectivity_ood" / "gold.jsonl"
-SUBJECTIVITY_OOD_HALVES = {"tune": ("semeval23", "fnc1"), "report": ("basil", "hyperpartisan19")}
+SUBJECTIVITY_OOD_HALVES = {"tune": ("semeval23", "fnc1", "semeval23train", "polnear"),
+                           "report": ("basil", "hyperpartisan19")}
 """The two halves of the out-of-distribution subjectivity gold, of different sources: settings
 may be chosen and fitted on ``tune``; ``report`` is never used for either."""
 
@@ -61,7 +62,7 @@ def load_subjectivity(data: Path) -> dict[str, Split]:
 
 
 def load_subjectivity_ood(path: Path = SUBJECTIVITY_OOD) -> dict[str, Split]:
-    """The out-of-distribution subjectivity gold (480 sentences of four other news sources,
+    """The out-of-distribution subjectivity gold (720 sentences of six other news sources,
     labelled SUBJ/OBJ by the CheckThat! guidelines; see its README) as ``tune`` and ``report``
     halves; ``extra`` holds each sentence's ``source`` and ``id``."""
     import json

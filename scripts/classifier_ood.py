@@ -77,7 +77,8 @@ SOURCES = {
         "CheckThat! 2024 Task 2 subjectivity, English (`checkthat_subjectivity_en`, "
         "CLEF CheckThat! lab release via rabrie10/AI-project) — licence CC BY-NC-SA 4.0; "
         "plus the tune half of this project's other-outlet sentence gold "
-        "(tests/fixtures/subjectivity_ood: SemEval-2023 Task 3 dev and FNC-1 sentences, labelled "
+        "(tests/fixtures/subjectivity_ood: SemEval-2023 Task 3 dev and train, FNC-1 and PolNeAR "
+        "(Breitbart, USA Today, Washington Post, Western Journal) sentences, labelled "
         "here to the CheckThat! guidelines); settings chosen with that half and SemEval-2023 "
         "Task 3 English train articles (`semeval2023_t3_en`, research use) as "
         "out-of-distribution validation"
@@ -229,7 +230,7 @@ def run_subjectivity(data: Path, log: Log) -> tuple[C.TextClassifier, dict]:
         "protocol": (
             "candidates (feature family x C) fitted on CheckThat! train_en+dev_en and scored by "
             "the mean of two out-of-distribution ROC-AUCs: on the *tune* half of the other-outlet "
-            "gold (SemEval-2023 + FNC-1 sentences) and of each SemEval-2023 Task 3 *train* "
+            "gold (SemEval-2023 dev and train, FNC-1 and PolNeAR sentences) and of each SemEval-2023 Task 3 *train* "
             "article's opinion share separating opinion from reporting articles; the best "
             "refitted on train_en+dev_en+the gold's tune half (Platt + macro-F1 threshold from "
             "5-fold OOF, folds stratified on source x label); reported on dev_test_en (in "
@@ -250,7 +251,7 @@ def run_subjectivity(data: Path, log: Log) -> tuple[C.TextClassifier, dict]:
             *[_entry(og, f"report half: {name} only", "macro_f1",
                      macro_f1(y[orp][src == name], p_or[src == name], t), int((src == name).sum()))
               for name in SUBJECTIVITY_OOD_HALVES["report"]],
-            _entry(og, "tune half: SemEval-2023 + FNC-1 (used to choose settings)", "roc_auc",
+            _entry(og, "tune half: SemEval-2023 dev + train, FNC-1, PolNeAR (used to choose settings)", "roc_auc",
                    sel["ood_tune_half_auc"], len(ot)),
             _entry(sem, "dev articles (not used for choices)", "roc_auc",
                    roc_auc_score(g_rep.labels, sh_r), len(g_rep.ids)),

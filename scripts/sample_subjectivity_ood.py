@@ -9,7 +9,14 @@ blogs, 2016-2018), never from the BASIL triplets held out for hidden scoring —
 to label SUBJ/OBJ by the CheckThat! guidelines without ever seeing a model's output.
 ``bench/subjectivity_ood.py`` scores the heads on the result.
 
-Usage: ``python scripts/sample_subjectivity_ood.py OUT.jsonl [--per-source 120] [--seed 20261201]``
+A second draw (``--extension``, seed 20261202) adds two sources to the tune half only:
+SemEval-2023 Task 3 *train* articles (2020-2022) and PolNeAR *train* articles (2015-2016 election
+coverage) of the publishers that neither BASIL nor the hyperpartisan articles carry (Breitbart,
+USA Today, Washington Post, Western Journal; not NYT, HuffPost or Politico), so that the report
+half stays other outlets.
+
+Usage: ``python scripts/sample_subjectivity_ood.py OUT.jsonl [--per-source 120] [--seed 20261201]
+[--extension]``
 """
 
 from __future__ import annotations
@@ -71,6 +78,27 @@ def _hyperpartisan(data: Path) -> list[tuple[str, list[str]]]:
     return docs
 
 
+def _semeval_train(data: Path) -> list[tuple[str, list[str]]]:
+    docs = []
+    for path in sorted((data / "semeval2023_t3_en" / "train-articles").glob("*.txt")):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        docs.append((f"semeval23-train/{path.stem}", _sentences("\n".join(lines[1:]))))  # line 1: title
+    return docs
+
+
+# PolNeAR publishers whose text is in neither report-half source (BASIL: Fox, NYT, HuffPost; the
+# hyperpartisan articles' URLs include nytimes.com and politico.com).
+POLNEAR_PUBLISHERS = ("breitbart", "usa-today", "wash-post", "west-journal")
+
+
+def _polnear(data: Path) -> list[tuple[str, list[str]]]:
+    docs = []
+    for path in sorted((data / "polnear" / "train" / "text").glob("*.txt")):
+        if path.stem.split("_", 1)[0] in POLNEAR_PUBLISHERS:
+            docs.append((f"polnear/{path.stem}", _sentences(path.read_text(encoding="utf-8"))))
+    return docs
+
+
 def _triplet(doc_id: str) -> str:
     return doc_id.rsplit("/", 1)[-1].rsplit("_", 1)[0]
 
@@ -90,14 +118,7 @@ def sample(data: Path, per_source: int, seed: int) -> list[dict[str, str]]:
         docs = [d for d in load(data) if d[1]]
         if name == "basil":
             basil_docs = docs
-        picked: list[dict[str, str]] = []
-        for i in rng.permutation(len(docs)):
-            doc_id, sents = docs[i]
-            for j in sorted(rng.choice(len(sents), size=min(MAX_PER_ARTICLE, len(sents)), replace=False)):
-                picked.append({"id": f"{doc_id}#{j}", "source": name, "sentence": sents[j]})
-            if len(picked) >= per_source:
-                break
-        rows += picked[:per_source]
+        rows += _draw(rng, docs, name, per_source)
     order = rng.permutation(len(rows))
     rows = [rows[i] for i in order]
     held = held_out_basil(data)
@@ -117,14 +138,39 @@ def sample(data: Path, per_source: int, seed: int) -> list[dict[str, str]]:
     return kept
 
 
+def _draw(rng: np.random.Generator, docs: list[tuple[str, list[str]]], name: str,
+          per_source: int) -> list[dict[str, str]]:
+    picked: list[dict[str, str]] = []
+    for i in rng.permutation(len(docs)):
+        doc_id, sents = docs[i]
+        for j in sorted(rng.choice(len(sents), size=min(MAX_PER_ARTICLE, len(sents)), replace=False)):
+            picked.append({"id": f"{doc_id}#{j}", "source": name, "sentence": sents[j]})
+        if len(picked) >= per_source:
+            break
+    return picked[:per_source]
+
+
+def sample_extension(data: Path, per_source: int, seed: int) -> list[dict[str, str]]:
+    """The second draw: ``per_source`` sentences of SemEval-2023 train and of PolNeAR train."""
+    rng = np.random.default_rng(seed)
+    rows: list[dict[str, str]] = []
+    for name, load in (("semeval23train", _semeval_train), ("polnear", _polnear)):
+        rows += _draw(rng, [d for d in load(data) if d[1]], name, per_source)
+    return [rows[i] for i in rng.permutation(len(rows))]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", type=Path)
     ap.add_argument("--per-source", type=int, default=120)
     ap.add_argument("--seed", type=int, default=20261201)
     ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--extension", action="store_true", help="the second draw (tune half only)")
     args = ap.parse_args()
-    rows = sample(args.data, args.per_source, args.seed)
+    if args.extension:
+        rows = sample_extension(args.data, args.per_source, args.seed)
+    else:
+        rows = sample(args.data, args.per_source, args.seed)
     with args.out.open("w", encoding="utf-8") as fh:
         for r in rows:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")

@@ -246,13 +246,13 @@ def test_texts_without_features_at_the_end_of_a_batch() -> None:
 
 
 def test_subjectivity_ood_gold_is_well_formed() -> None:
-    """The other-outlet subjectivity gold: 480 unique sentences, two labels each, four sources
+    """The other-outlet subjectivity gold: 720 unique sentences, two labels each, six sources
     split into halves that share no source (tests/fixtures/subjectivity_ood/README.md)."""
     import json
 
     path = Path(__file__).parent / "fixtures" / "subjectivity_ood" / "gold.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    assert len(rows) == 480 and len({r["id"] for r in rows}) == 480
+    assert len(rows) == 720 and len({r["id"] for r in rows}) == 720
     assert {r["label"] for r in rows} == {"SUBJ", "OBJ"}
     for r in rows:
         assert len(r["annotators"]) == 2
@@ -261,7 +261,8 @@ def test_subjectivity_ood_gold_is_well_formed() -> None:
         if agreed:
             assert r["label"] == r["annotators"][0]
     counts = Counter(r["source"] for r in rows)
-    assert counts == {"basil": 120, "fnc1": 120, "semeval23": 120, "hyperpartisan19": 120}
+    assert counts == {"basil": 120, "fnc1": 120, "semeval23": 120, "hyperpartisan19": 120, "semeval23train": 120,
+                      "polnear": 120}
 
 
 def test_partly_quoted_sentences_are_reported_speech() -> None:
