@@ -23,6 +23,7 @@ def test_report_html_holds_the_story_view_self_contained(raqqa_run: Any) -> None
     assert html.count('<svg class="chart"') == 2  # corroboration and timeline
     # Each origin's evidence is shown with it.
     assert 'title="attributed to Ryan Dillon' in html
+    assert "<summary>evidence</summary>" in html and "Ryan Dillon: attributed to Ryan Dillon</li>" in html
     # Self-contained and inert: nothing loaded from anywhere, no script.
     assert "<script" not in html and "<link" not in html and " src=" not in html
     assert "default-src 'none'" in html

@@ -116,7 +116,8 @@ def _story_view(story: dict[str, Any], arts: list[dict[str, Any]], cpage: int, a
     matrix = charts.claims_matrix(rows, [a["id"] for a in cols], labels, story["disputes"])
     first_mention = {(m["article"], c["id"]): m["start"] for c in story["claims"] for m in reversed(c["mentions"])}
     claim_text = {c["id"]: c for c in story["claims"]}
-    relayed_sources = [{"source": o["source"], "claim": c, "articles": o["articles"]} for c in story["claims"]
+    relayed_sources = [{"source": o["source"], "claim": c, "articles": o["articles"], "why": o.get("why", [])}
+                       for c in story["claims"]
                        for o in c.get("origins", [])
                        if o.get("kind") in charts.RELAYED_KINDS and len(o["articles"]) > 1]
     return {
