@@ -4,7 +4,8 @@ Each article is a TF-IDF vector over its headline and lead (hashed terms, fixed 
 IDF: see textvec). Articles arrive in corpus order; each one joins the existing story with
 the highest *average* similarity to its members (average linkage, computed from the story's
 summed vector) if that clears a threshold, or opens a new story; a merge pass then joins
-stories that arrival order had split. Nothing is recomputed when articles are added, the same
+stories that arrival order had split, unless each has names and figures of its own (two
+look-alike events: :func:`specifics`). Nothing is recomputed when articles are added, the same
 articles in the same order give the same stories, and every article lands in a story of its
 own making rather than a catch-all bucket.
 
