@@ -159,3 +159,29 @@ def test_titles_read_as_names_and_institutions_in_unnamed_sources() -> None:
     text = "That will buy some 234 miles of border wall, a senior administration official told reporters Friday."
     atts = attribute(text, split_sentences(text), [])
     assert [(a.speaker, a.anonymous) for a in atts] == [("senior administration official", True)]
+
+
+def _ents(text: str, *spans: tuple[str, str]) -> list[Entity]:
+    return [Entity(text.index(t), text.index(t) + len(t), t, label) for t, label in spans]
+
+
+def test_a_nationality_before_a_role_is_not_the_speaker() -> None:
+    # "British" and "Democratic" are NORP entities right after the cue; the person after the
+    # profession ("astronomer", "pollster", "physicist") speaks.
+    cases = [
+        ("According to British astronomer Patrick Moore, Pluto will pass behind Jupiter.",
+         [("British", "NORP"), ("Patrick Moore", "PERSON")], "Patrick Moore"),
+        ("\"It's hard to dispute the rising negatives,\" said Democratic pollster Stan Greenberg.",
+         [("Democratic", "NORP"), ("Stan Greenberg", "PERSON")], "Stan Greenberg"),
+        ("The effect was described by Irish physicist John Smith on Monday.",
+         [("Irish", "NORP"), ("John Smith", "PERSON")], "John Smith"),
+    ]
+    for text, spans, speaker in cases:
+        atts = attribute(text, split_sentences(text), _ents(text, *spans))
+        assert [a.speaker for a in atts] == [speaker], text
+
+
+def test_a_name_after_a_participle_is_what_was_said() -> None:
+    text = "Since announcing former Massachusetts governor William Weld as his running mate, Johnson has risen."
+    atts = attribute(text, split_sentences(text), _ents(text, ("William Weld", "PERSON"), ("Johnson", "PERSON")))
+    assert all(a.speaker != "William Weld" for a in atts)

@@ -144,11 +144,19 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 
 
 # Between a cue and the person after it: a role or the outlet they work for ("according to
-# CBS News reporter Holly Williams", "according to NPR's Tom Bowman").
+# CBS News reporter Holly Williams", "according to NPR's Tom Bowman", "according to British
+# astronomer Patrick Moore"). Professions are also read by their endings (astronomer, physicist,
+# historian, consultant, professor, congressman), short of function words with those endings; a
+# gap that reads as a role lets the person after it speak, not a nationality before it ("British").
+_PROFESSION = (r"(?!(?:after|under|other|another|rather|either|neither|never|whether|together|however|later|"
+               r"over|ever|order|major|minor|prior|paper|water|power|number|matter|letter|center|winter|summer|"
+               r"quarter|border|member|document|statement|comment|moment|event|recent|current|percent)\b)"
+               r"[a-z]{3,}(?:er|or|ist|ian|ant|ent|man|woman)|attorney|judge|expert|scholar|sheriff|pastor|"
+               r"priest|coach|bishop|rabbi|imam|aide|envoy|deputy")
 _ROLE_GAP = re.compile(
     r"^[\s,]*(?:(?:the|a|an|its|[A-Z][\w.&-]*(?:['’]s)?|reporter|correspondent|spokes(?:man|woman|person)|"
     r"official|analyst|editor|columnist|anchor|host|chief|minister|secretary|commander|colonel|col\.|"
-    r"general|gen\.|army|president|senior|former|journalist|activist|researcher)\s+)*$"
+    rf"general|gen\.|army|president|senior|former|journalist|activist|researcher|{_PROFESSION})\s+)*$"
 )
 # An entity right after one of these is an object ("fighters in Syria, who confirmed"), not a subject.
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|from|of|near|on|into|with|for|against|over|across)\s+(?:the\s+)?$", re.I)
@@ -184,12 +192,18 @@ def _speaker_near(sent: Sentence, cue: re.Match[str], ents: list[Entity],
     word = cue.group(0).lower()
     passive = _BY.match(text[cue.end():])
     if passive:  # "described by a BBC investigative report": the agent is the source
-        agent = [e for e in cands if e.start - sent.start == cue.end() + passive.end()]
+        at = cue.end() + passive.end()
+        # "described by Irish physicist John Smith": the person after a role, not the nationality.
+        named = [e for e in cands if e.label == "PERSON" and 0 <= e.start - sent.start - at <= _ROLE_WINDOW
+                 and _ROLE_GAP.match(text[at:e.start - sent.start])]
+        agent = named or [e for e in cands if e.start - sent.start == at]
         return agent[0] if agent else None
     # "officials who said Cohen … acknowledged": after a relative pronoun the name that follows
     # the cue is the subject of what was said, not the speaker.
-    # "told Fox News", "tells reporters": after these the name is who was told, not who spoke.
-    after = [] if _RELATIVE_CUE.search(text[:cue.start()]) or word in _TOLD else [
+    # "told Fox News", "tells reporters": after these the name is who was told, not who spoke;
+    # after a participle ("announcing former governor William Weld as his running mate") it is
+    # what was announced or said.
+    after = [] if _RELATIVE_CUE.search(text[:cue.start()]) or word in _TOLD or word in _PARTICIPLE else [
         e for e in cands if 0 <= e.start - cue_end <= _ROLE_WINDOW
         and _ROLE_GAP.match(text[cue_end - sent.start:e.start - sent.start])]
     if after:
