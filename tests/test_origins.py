@@ -7,7 +7,6 @@ import dataclasses
 from parallax.claims.align import AlignSentence
 from parallax.claims.origins import (
     REWRITE_COVERAGE,
-    group_origins,
     joint_speakers,
     origin_basis,
     relays_claim,
@@ -26,14 +25,14 @@ def _sentence(article: str, text: str, speaker: str | None = None, index: int = 
 def test_two_newsrooms_are_two_origins() -> None:
     members = [_sentence("a", "The council voted on Monday to close the library."),
                _sentence("b", "Councillors decided on Monday that the library will shut.")]
-    copied, groups = group_origins(members, {})
+    copied, groups, _ = trace_origins(members, {})
     assert len(groups) == 2 and not copied
 
 
 def test_an_article_rewritten_whole_is_one_origin() -> None:
     members = [_sentence("a", "The council voted on Monday to close the library."),
                _sentence("b", "Councillors decided on Monday that the library will shut.")]
-    copied, groups = group_origins(members, {}, rewrites={frozenset(("a", "b"))})
+    copied, groups, _ = trace_origins(members, {}, rewrites={frozenset(("a", "b"))})
     assert len(groups) == 1 and copied
 
 
@@ -59,7 +58,7 @@ def test_one_fact_relayed_as_a_story_is_one_origin() -> None:
     members = [_sentence("a", "An article saying a planetary alignment on January 4 will decrease gravity is fake."),
                _sentence("b", "You may have seen a story going around Facebook that promises gravity will drop.")]
     assert relays_claim(members[0].text) and relays_claim(members[1].text)
-    assert len(group_origins(members, {})[1]) == 1
+    assert len(trace_origins(members, {})[1]) == 1
     assert not relays_claim("The council voted on Monday to close the library.")
 
 
@@ -71,7 +70,7 @@ def test_one_institution_through_unnamed_officials_is_one_origin() -> None:
     admin = dataclasses.replace(admin, anonymous=True)
     officials = dataclasses.replace(officials, anonymous=True)
     assert same_institution(admin, officials)
-    assert len(group_origins([admin, officials], {})[1]) == 1
+    assert len(trace_origins([admin, officials], {})[1]) == 1
     # Two governments are two sources; two unnamed "officials" may be two people of two bodies.
     syria = dataclasses.replace(admin, speaker="Syrian government")
     iraq = dataclasses.replace(officials, speaker="Iraqi government")
@@ -86,11 +85,11 @@ def test_one_statement_of_several_people_is_one_origin() -> None:
     flake = _sentence("b", "The state's two senators, Jeff Flake and John McCain, called on Brewer to veto it.",
                       speaker="Jeff Flake")
     assert joint_speakers(mccain, flake)
-    assert len(group_origins([mccain, flake], {})[1]) == 1
+    assert len(trace_origins([mccain, flake], {})[1]) == 1
     # Two people each named only on their own side are two sources.
     pelosi = _sentence("c", "Pelosi said the bill should be vetoed by the governor this week.", speaker="Nancy Pelosi")
     assert not joint_speakers(mccain, pelosi)
-    assert len(group_origins([mccain, pelosi], {})[1]) == 2
+    assert len(trace_origins([mccain, pelosi], {})[1]) == 2
 
 
 def test_one_court_filing_relayed_by_two_outlets_is_one_origin() -> None:
@@ -99,7 +98,7 @@ def test_one_court_filing_relayed_by_two_outlets_is_one_origin() -> None:
     docs = dataclasses.replace(_sentence("b", "According to court documents, Stone told Credico to lie.",
                                          speaker="court documents"), anonymous=True)
     assert same_institution(said, docs)
-    assert len(group_origins([said, docs], {})[1]) == 1
+    assert len(trace_origins([said, docs], {})[1]) == 1
 
 
 def test_unnamed_officials_of_one_administration_are_one_origin() -> None:
@@ -107,7 +106,7 @@ def test_unnamed_officials_of_one_administration_are_one_origin() -> None:
                                       speaker="senior administration official"), anonymous=True)
     b = dataclasses.replace(_sentence("b", "The money buys 234 miles of wall, a senior administration official said.",
                                       speaker="senior administration official"), anonymous=True)
-    assert len(group_origins([a, b], {})[1]) == 1
+    assert len(trace_origins([a, b], {})[1]) == 1
 
 
 def test_hearsay_is_never_an_origin_of_its_own() -> None:
@@ -118,17 +117,17 @@ def test_hearsay_is_never_an_origin_of_its_own() -> None:
     a = _sentence("a", "The Apple Watch is also being tipped to come in 4GB and 8GB variants.")
     b = _sentence("b", "The Apple Watch is reportedly coming in 4GB and 8GB versions.")
     assert hearsay(a.text) and hearsay(b.text)
-    assert len(group_origins([a, b], {})[1]) == 1
+    assert len(trace_origins([a, b], {})[1]) == 1
     fox = _sentence("c", "Hunter allegedly spent campaign money on a family trip to Italy.")
     nyt = _sentence("d", "Hunter spent campaign money on a family trip to Italy, the department said.",
                     speaker="Justice Department")
-    assert len(group_origins([fox, nyt], {})[1]) == 1
+    assert len(trace_origins([fox, nyt], {})[1]) == 1
     # Forecasts and a newsroom's own inference are not hearsay.
     assert not hearsay("The president is expected to sign the bill on Friday.")
     # Two newsrooms' own reporting stay two origins.
     own = [_sentence("e", "The council voted on Monday to close the library."),
            _sentence("f", "Councillors decided on Monday that the library will shut.")]
-    assert len(group_origins(own, {})[1]) == 2
+    assert len(trace_origins(own, {})[1]) == 2
 
 
 def test_each_origin_says_why_its_mentions_are_one() -> None:

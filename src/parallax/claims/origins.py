@@ -2,8 +2,8 @@
 one text reworded (a sentence, or a whole article: :func:`rewritten_articles`), one source cited
 in the same words, one outlet's own reporting.
 
-:func:`group_origins` groups the mentions of one claim into independent origins (used by
-:mod:`parallax.claims.align`); the helpers decide when two mentions share one.
+:func:`trace_origins` groups the mentions of one claim into independent origins, with the
+reasons (used by :mod:`parallax.claims.align`); the helpers decide when two mentions share one.
 """
 
 from __future__ import annotations
@@ -96,14 +96,6 @@ def speaker_key(s: AlignSentence) -> str | None:
     return words[-1].lower().removesuffix("'s") if words else None
 
 
-def group_origins(members: list[AlignSentence], reuse: Mapping[str, Any],
-                  rewrites: Collection[frozenset[str]] = ()) -> tuple[set[int], list[list[int]]]:
-    """Copied mentions, and the mentions grouped by independent origin: :func:`trace_origins`
-    without the reasons."""
-    copied, groups, _ = trace_origins(members, reuse, rewrites)
-    return copied, groups
-
-
 def trace_origins(members: list[AlignSentence], reuse: Mapping[str, Any],
                   rewrites: Collection[frozenset[str]] = ()) -> tuple[set[int], list[list[int]], list[list[str]]]:
     """Copied mentions, the mentions grouped by independent origin (``reuse``: the story's
@@ -149,11 +141,11 @@ def trace_origins(members: list[AlignSentence], reuse: Mapping[str, Any],
             # one source cited in the same words ("according to a statement by his wife"), or one
             # fact relayed as a story or claim on both sides: one origin.
             join(i, j, reason)
-        elif _rewrite(m.text, o.text) or frozenset((m.article, o.article)) in rewrites:
+        elif (reworded := _rewrite(m.text, o.text)) or frozenset((m.article, o.article)) in rewrites:
             # The same text reworded by a second outlet, sentence by sentence or as a whole
             # article (rewritten_articles): one origin.
             copied.add(i)
-            join(i, j, "one text reworded" if _rewrite(m.text, o.text) else "one article rewrites the other")
+            join(i, j, "one text reworded" if reworded else "one article rewrites the other")
         elif not m.speaker and not o.speaker and m.outlet and m.outlet == o.outlet:
             join(i, j, f"{m.outlet}'s own reporting, in two of its articles")
     # A statement one article attributes to a source and another states without attribution is,

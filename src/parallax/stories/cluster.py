@@ -76,6 +76,7 @@ _NOT_NAMES = frozenset(re.findall(r"\w+", """
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n")
 _EDGE_PUNCT = ",.;:!?\"'()“”‘’"
 _POSSESSIVE = re.compile(r"['’]s$")
+_NAME_WORD = re.compile(r"[A-Z][a-z]{2,}")
 _SHOUT = re.compile(r"^\s*(?:[A-Z]{2,}[!:]\s*)+|\s*\[(?:video|photos?|watch|pics?)\]\s*$", re.I)
 
 
@@ -109,7 +110,7 @@ def specifics(title: str, text: str) -> frozenset[str]:
             if word.isdigit() and word.isascii():
                 if int(word) >= 2:
                     out.add(word)
-            elif i > 0 and re.fullmatch(r"[A-Z][a-z]{2,}", word) and word.lower() not in _NOT_NAMES:
+            elif i > 0 and _NAME_WORD.fullmatch(word) and word.lower() not in _NOT_NAMES:
                 out.add(word.lower())
     return frozenset(out)
 
