@@ -185,3 +185,48 @@ def test_a_name_after_a_participle_is_what_was_said() -> None:
     text = "Since announcing former Massachusetts governor William Weld as his running mate, Johnson has risen."
     atts = attribute(text, split_sentences(text), _ents(text, ("William Weld", "PERSON"), ("Johnson", "PERSON")))
     assert all(a.speaker != "William Weld" for a in atts)
+
+
+def test_a_party_or_nationality_speaks_only_as_a_plural_noun() -> None:
+    cases = [
+        # An apposition: the governor speaks (unnamed here), never "Republican".
+        ("The governor, a Republican, told The Indianapolis Star that he was taken aback.",
+         [("Republican", "NORP"), ("The Indianapolis Star", "ORG")], None),
+        # An adjective of the person named after it, who is what was said.
+        ("Song said Democratic presidential candidate Hillary Clinton had said the plan would fail.",
+         [("Song", "PERSON"), ("Democratic", "NORP"), ("Hillary Clinton", "PERSON")], "Song"),
+        # A singular noun for one person, and the state before it.
+        ("In an interview Thursday, the Wisconsin Republican criticized the policy and said allies were worried.",
+         [("Wisconsin", "GPE"), ("Republican", "NORP")], None),
+        # A plural noun speaks.
+        ("Some Democrats said they feared a split at the convention.", [("Democrats", "NORP")], "Democrats"),
+    ]
+    for text, spans, speaker in cases:
+        atts = attribute(text, split_sentences(text), _ents(text, *spans))
+        assert [a.speaker for a in atts if not a.anonymous] == ([speaker] if speaker else []), text
+
+
+def test_the_object_of_a_verb_is_not_the_speaker() -> None:
+    cases = [
+        ("A group of nearly 90 professors has sent Ryan, R-Wis., a letter saying he misused Catholic doctrine.",
+         [("Ryan", "PERSON")]),
+        ("In the letter, addressed to the U.S. attorney Channing D. Phillips, the senator asks for an inquiry.",
+         [("Channing D. Phillips", "PERSON")]),
+    ]
+    for text, spans in cases:
+        atts = attribute(text, split_sentences(text), _ents(text, *spans))
+        assert all(a.speaker != spans[0][0] for a in atts), text
+
+
+def test_a_name_with_a_possessive_is_what_was_said_about() -> None:
+    text = "Susan Rice said Israeli Prime Minister Benjamin Netanyahu's planned speech would be destructive."
+    atts = attribute(text, split_sentences(text),
+                     _ents(text, ("Susan Rice", "PERSON"), ("Israeli", "NORP"), ("Benjamin Netanyahu", "PERSON")))
+    assert [a.speaker for a in atts] == ["Susan Rice"]
+
+
+def test_a_participle_clause_takes_the_subject_of_the_sentence() -> None:
+    text = ("Rick Santorum on Sunday tried to clarify his comment that President Obama subscribed to a "
+            "\u201cphony theology,\u201d saying he was not questioning the president's faith.")
+    atts = attribute(text, split_sentences(text), _ents(text, ("Rick Santorum", "PERSON"), ("Obama", "PERSON")))
+    assert [a.speaker for a in atts] == ["Rick Santorum"]
