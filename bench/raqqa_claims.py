@@ -72,7 +72,8 @@ def evaluate(report: dict[str, Any], gold: dict[str, Any] | None = None) -> dict
     per_claim: dict[str, dict[str, Any]] = {}
     for g in gold["claims"]:
         preds = [p for gid, p, _ in rows if gid == g["id"]]
-        pred = max(set(preds), key=lambda p: (preds.count(p), p is not None)) if preds else None
+        # Ties go to the claim a gold mention meets first (not to set order, which follows the hash seed).
+        pred = max(dict.fromkeys(preds), key=lambda p: (preds.count(p), p is not None)) if preds else None
         others = {gid for gid, p, _ in rows if p == pred and gid != g["id"]} if pred else set()
         status = claims[pred]["status"] if pred else None
         per_claim[g["id"]] = {

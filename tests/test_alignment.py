@@ -145,7 +145,7 @@ def test_measures_written_as_compounds_conflict() -> None:
 def test_sums_conflict_only_across_one_fact() -> None:
     """Sums of money read as intervals ("$882 billion" exact, "$800 billion" round); they are
     compared only across two sentences the same-fact model links (claims.align)."""
-    from parallax.claims.align import AlignSentence, _conflicting_sums
+    from parallax.claims.align import AlignSentence, _conflicting_values
 
     (a,) = money_figures("His health care plan would cut Medicare by $800 billion.", 0)
     (b,) = money_figures("The ad cites $882 billion in Medicare cuts.", 0)
@@ -160,6 +160,43 @@ def test_sums_conflict_only_across_one_fact() -> None:
     cands = [sent("a", "Trump is asking Congress for $5.6 billion for the wall."),
              sent("b", "Trump insists that Congress appropriate $5.7 billion for the wall."),
              sent("c", "Trump wants $5.6 billion for the wall, and $1.4 billion was approved.")]
-    found = _conflicting_sums(cands, {(0, 1): 0.9, (1, 2): 0.9})
+    found = _conflicting_values(cands, {(0, 1): 0.9, (1, 2): 0.9})
     # One sum each side: a dispute; two sums on one side: which one is the fact is unknown.
     assert set(found) == {(0, 1)}
+
+
+def test_years_conflict_only_under_one_preposition_across_one_fact() -> None:
+    """"since 2002" / "since 2003" for one fact is a dispute; "since 2002" / "in 2003" is not,
+    nor is a decade ("since the 1990s") or a span ("2002-03")."""
+    from parallax.claims.align import AlignSentence, _conflicting_values
+    from parallax.claims.disputes import year_figures
+
+    assert [f.value for f in year_figures("He has served since the 1990s and in 2002-03.", 0)] == []
+
+    def sent(article: str, text: str) -> AlignSentence:
+        return AlignSentence(article=article, outlet=article, index=0, start=0, end=len(text), text=text,
+                             speaker=None, checkworthy=0.8, subjective=False, quantities=())
+
+    cands = [sent("a", "Pelosi has led House Democrats since 2002."),
+             sent("b", "Pelosi has led House Democrats since 2003, and Ryan argued that is the problem."),
+             sent("c", "Pelosi was first elected to lead House Democrats in 2003."),
+             sent("d", "Brooke served from 1967 to 1979."),
+             sent("e", "Brooke held the seat from 1966 to 1978."),
+             sent("f", "He was the state's lieutenant governor from 1993 to 1996.")]
+    found = _conflicting_values(cands, {(0, 1): 0.9, (0, 2): 0.9, (3, 4): 0.9, (4, 5): 0.9})
+    # A span one year off is a dispute; consecutive spans (two offices) are not.
+    assert set(found) == {(0, 1), (3, 4)}
+    assert found[(0, 1)][0].family == "year since" and found[(3, 4)][0].family == "year from span"
+
+
+def test_a_count_of_people_is_of_the_event_its_own_clause_names() -> None:
+    """Frames are read near the figure: two people briefed on an inquiry into bombs were not
+    bombed, so they do not dispute the three people a bomber killed."""
+    killed = "Kaczynski, who killed 3 people and injured 23 in bombings, told Fox News the letters differ."
+    briefed = ("The package was found in Florida, which two people briefed on the matter have said has "
+               "become a focus of the nationwide investigation into the bombs.")
+    (a,) = figures(killed, 0, (Quantity(killed.index("3 people"), killed.index("3 people") + 8, "3 people", 3,
+                                        "people", "", None, 0),))
+    (b,) = figures(briefed, 0, (Quantity(briefed.index("two people"), briefed.index("two people") + 10, "two people",
+                                         2, "people", "", None, 0),))
+    assert "killed" in a.frames and "strikes" not in b.frames and not conflicting(a, b)

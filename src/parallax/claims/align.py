@@ -44,6 +44,8 @@ from parallax.claims.disputes import (
     figures,
     money_figures,
     polarity,
+    year_figures,
+    years_disagree,
 )
 from parallax.claims.origins import origin_basis, rewritten_articles, speaker_key, trace_origins
 from parallax.claims.samefact import FEATURES, PairText, load_samefact, pair_features
@@ -129,8 +131,8 @@ def align_story(story_id: str, sentences: Sequence[AlignSentence],
 
     pairs, rows, meaning = compare(cands, space, figs, vectors)
     edges = _accepted(pairs, rows)
-    sums = _conflicting_sums(cands, edges)
-    for pair in sums:
+    value_clashes = _conflicting_values(cands, edges)
+    for pair in value_clashes:
         del edges[pair]
     rewrites = rewritten_articles(edges, [c.article for c in cands])
     roots = complete_link(len(cands), edges, cannot_link=lambda a, b: bool(
@@ -139,7 +141,7 @@ def align_story(story_id: str, sentences: Sequence[AlignSentence],
     for i, root in enumerate(roots):
         groups.setdefault(root, []).append(i)
 
-    disputes_raw = _find_disputes(cands, figs, space, roots, meaning) + _sum_disputes(sums, roots)
+    disputes_raw = _find_disputes(cands, figs, space, roots, meaning) + _value_disputes(value_clashes, roots)
     in_dispute = {i for d in disputes_raw for side in d["sides"] for i in side}
     claims: dict[int, Claim] = {}
     for root, members in groups.items():
@@ -219,33 +221,36 @@ def _accepted(pairs: Sequence[tuple[int, int]], rows: Sequence[Sequence[float]])
             if pr >= model.threshold and not row[neg]}
 
 
-def _conflicting_sums(cands: Sequence[AlignSentence], edges: Mapping[tuple[int, int], float],
-                      ) -> dict[tuple[int, int], tuple[Figure, Figure]]:
+def _conflicting_values(cands: Sequence[AlignSentence], edges: Mapping[tuple[int, int], float],
+                        ) -> dict[tuple[int, int], tuple[Figure, Figure]]:
     """Links the same-fact model accepted between two sentences that each hold one sum of money,
-    the two sums incompatible ("$5.6 billion" / "$5.7 billion"): one fact stated with two
-    values is a dispute, never a corroboration."""
-    sums: dict[int, list[Figure]] = {}
+    the two sums incompatible ("$5.6 billion" / "$5.7 billion"), or one year under the same
+    preposition, the two years different ("has led House Democrats since 2002" / "since 2003"):
+    one fact stated with two values is a dispute, never a corroboration."""
+    values: dict[int, tuple[list[Figure], list[Figure]]] = {}
 
-    def sums_of(k: int) -> list[Figure]:
-        if k not in sums:
-            sums[k] = money_figures(cands[k].text, cands[k].start)
-        return sums[k]
+    def values_of(k: int) -> tuple[list[Figure], list[Figure]]:
+        if k not in values:
+            values[k] = (money_figures(cands[k].text, cands[k].start), year_figures(cands[k].text, cands[k].start))
+        return values[k]
 
     out = {}
     for i, j in edges:
-        a, b = sums_of(i), sums_of(j)
-        if len(a) == 1 and len(b) == 1 and conflicting(a[0], b[0]) and _independent(cands[i], cands[j]):
-            out[(i, j)] = (a[0], b[0])
+        for a, b, clash in zip(values_of(i), values_of(j), (conflicting, years_disagree), strict=True):
+            if len(a) == 1 and len(b) == 1 and clash(a[0], b[0]) and _independent(cands[i], cands[j]):
+                out[(i, j)] = (a[0], b[0])
+                break
     return out
 
 
-def _sum_disputes(sums: Mapping[tuple[int, int], tuple[Figure, Figure]], roots: list[int]) -> list[dict[str, Any]]:
-    """Figure disputes (``_find_disputes`` records) for the conflicting sums, per pair of claim
-    groups (their link is dropped, so complete linkage never puts the two in one group)."""
+def _value_disputes(found_values: Mapping[tuple[int, int], tuple[Figure, Figure]], roots: list[int],
+                    ) -> list[dict[str, Any]]:
+    """Figure disputes (``_find_disputes`` records) for the conflicting sums and years, per pair of
+    claim groups (their link is dropped, so complete linkage never puts the two in one group)."""
     found: dict[tuple[int, int], dict[str, Any]] = {}
-    for (i, j), (a, b) in sums.items():
+    for (i, j), (a, b) in found_values.items():
         key = (min(roots[i], roots[j]), max(roots[i], roots[j]))
-        rec = found.setdefault(key, {"kind": "figure", "frame": [], "family": "money", "sides": ({}, {})})
+        rec = found.setdefault(key, {"kind": "figure", "frame": [], "family": a.family, "sides": ({}, {})})
         side_i, side_j = (0, 1) if roots[i] == key[0] else (1, 0)
         rec["sides"][side_i][i] = a
         rec["sides"][side_j][j] = b
@@ -459,6 +464,8 @@ def _dispute_records(raw: list[dict[str, Any]], cands: list[AlignSentence], root
         if rec["kind"] == "figure":
             frame = next((f for f in rec["frame"] if f in _FRAME_QUESTION), None)
             about = _FRAME_QUESTION.get(frame or "", "the sum" if rec["family"] == "money"
+                                        else "the years" if rec["family"].endswith(" span")
+                                        else "the year" if rec["family"].startswith("year ")
                                         else f"the figure ({rec['family']})")
         else:
             about = "conflicting accounts: " + ", ".join(rec["words"][:6])
