@@ -230,3 +230,27 @@ def test_a_participle_clause_takes_the_subject_of_the_sentence() -> None:
             "\u201cphony theology,\u201d saying he was not questioning the president's faith.")
     atts = attribute(text, split_sentences(text), _ents(text, ("Rick Santorum", "PERSON"), ("Obama", "PERSON")))
     assert [a.speaker for a in atts] == ["Rick Santorum"]
+
+
+def test_a_place_or_name_before_a_role_noun_is_not_the_speaker() -> None:
+    text = "The Vermont senator said he still plans to compete in next Tuesday's primary."
+    atts = attribute(text, split_sentences(text), _ents(text, ("Vermont", "GPE")))
+    assert all(a.speaker != "Vermont" for a in atts)
+
+
+def test_an_institution_after_the_cue_speaks_only_at_the_end_of_the_frame() -> None:
+    said = "Josh Earnest also said the Indiana law was a significant expansion of current law."
+    atts = attribute(said, split_sentences(said), _ents(said, ("Josh Earnest", "PERSON"), ("Indiana", "GPE")))
+    assert [a.speaker for a in atts] == ["Josh Earnest"]
+    framed = "\u201cWe will respond,\u201d said the Pentagon on Monday."
+    atts = attribute(framed, split_sentences(framed), _ents(framed, ("Pentagon", "ORG")))
+    assert [a.speaker for a in atts] == ["Pentagon"]
+    poll = "Trump leads by 18 points, according to the Fox poll."
+    atts = attribute(poll, split_sentences(poll), _ents(poll, ("Trump", "PERSON"), ("Fox", "ORG")))
+    assert [a.speaker for a in atts] == ["Fox"]
+
+
+def test_the_person_named_speaks_before_the_one_whose_aide_they_are() -> None:
+    text = "Clinton's campaign chairman, John Podesta, said in a statement that the speech was dark."
+    atts = attribute(text, split_sentences(text), _ents(text, ("Clinton", "PERSON"), ("John Podesta", "PERSON")))
+    assert [a.speaker for a in atts] == ["John Podesta"]

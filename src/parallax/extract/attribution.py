@@ -186,6 +186,12 @@ _TOLD = {"told", "tells", "telling"}
 _RELATIVE_CUE = re.compile(r"\b(?:who|which|that)\s+(?:also\s+|later\s+|have\s+|has\s+|had\s+)?$", re.I)
 
 
+# A name before a role noun qualifies it: "The Vermont senator said", "a Newfoundland man who
+# vowed", "Trump supporters say" (the senator, the man, the supporters speak).
+_ROLE_NOUN_AFTER = re.compile(rf"^\s+(?:{_PROFESSION}|senator|lawmaker|group|company|firm|native)s?\b")
+# After a name, a lowercase word other than a time or place goes on with the clause.
+_CLAUSE_GOES_ON = re.compile(r"^(?:['’]s)?\s+(?!(?:on|in|at|last|this|late|early|earlier|later|today|tonight|"
+                             r"yesterday|spokes\w+|officials?)\b)[a-z]")
 # ", saying …" / "… theology,” saying …": a participle clause after a comma.
 _COMMA_BEFORE = re.compile(r",[”\"’']?\s*$")
 _POSSESSIVE_NEXT = re.compile(r"^['’]s?\b")
@@ -247,7 +253,12 @@ def _speaker_near(sent: Sentence, cue: re.Match[str], ents: list[Entity],
         persons = [e for e in after if e.label == "PERSON"]
         if persons:
             return persons[0]
-        if after[0].start - cue_end <= 6:
+        # An institution right after the cue speaks when its name ends the frame ("…," said the
+        # Pentagon. / said the White House on Monday), not when a clause goes on ("Earnest also
+        # said the Indiana law was …", "said the California progressive has lost …").
+        # ("according to an FBI summary" names its source either way.)
+        if after[0].start - cue_end <= 6 and (word in _SOURCE_AFTER
+                                              or not _CLAUSE_GOES_ON.match(text[after[0].end - sent.start:])):
             return after[0]
     if word in _SOURCE_AFTER:
         return None
@@ -257,7 +268,11 @@ def _speaker_near(sent: Sentence, cue: re.Match[str], ents: list[Entity],
         # Half of a compound: "American-backed forces", "Ryan, R-Wis.,".
         return (text[rel_end:rel_end + 1] != "-" and text[rel_start - 1:rel_start] != "-"
                 and not _PREPOSITION_BEFORE.search(text[:rel_start])
-                and not _OBJECT_VERB_BEFORE.search(text[:rel_start]) and not _ROLE_AFTER.match(text[rel_end:]))
+                and not _OBJECT_VERB_BEFORE.search(text[:rel_start]) and not _ROLE_AFTER.match(text[rel_end:])
+                and not _ROLE_NOUN_AFTER.match(text[rel_end:]))
+
+    def possessive(e: Entity) -> bool:
+        return bool(_POSSESSIVE_NEXT.match(text[e.end - sent.start:]))
 
     participle_clause = word in _PARTICIPLE and bool(_COMMA_BEFORE.search(text[:cue.start()]))
     if participle_clause:
@@ -267,7 +282,12 @@ def _speaker_near(sent: Sentence, cue: re.Match[str], ents: list[Entity],
         if persons:
             return persons[0]
     before = [e for e in cands if 0 <= cue_start - e.end <= _SUBJECT_WINDOW and subject_like(e)]
-    persons = [e for e in before if e.label == "PERSON"]
+    # "Clinton's campaign chairman, John Podesta, said": the person named speaks before the one
+    # whose campaign it is. (Dropping a possessive name altogether — "fault Clinton's use of a
+    # server, saying" — was right more often on PolNeAR, but made two more wrong "corroborated"
+    # claims on the claims gold's tune half, two statements the same-fact model joins that had
+    # hidden behind one wrong speaker; not shipped.)
+    persons = sorted((e for e in before if e.label == "PERSON"), key=possessive)
     if persons:
         return persons[0]
     near = [e for e in before if cue_start - e.end <= 25 and not _RELATIVE.search(text[:cue.start()])]
