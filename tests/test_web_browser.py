@@ -125,6 +125,10 @@ def test_search_from_the_top_bar(chrome: Any, site: str, shots: Path) -> None:
     box = chrome.find_element(By.CSS_SELECTOR, "nav.top input[name=q]")
     box.send_keys("Save the Children")
     box.submit()
+    # submit() returns before the next page has loaded: wait for it (a bare assert raced it).
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(chrome, 10).until(lambda d: "/search?" in d.current_url)
     assert "/search?q=Save+the+Children" in chrome.current_url
     hits = chrome.find_elements(By.CSS_SELECTOR, "#article-hits li a.hit-title")
     assert hits
