@@ -254,3 +254,10 @@ def test_the_person_named_speaks_before_the_one_whose_aide_they_are() -> None:
     text = "Clinton's campaign chairman, John Podesta, said in a statement that the speech was dark."
     atts = attribute(text, split_sentences(text), _ents(text, ("Clinton", "PERSON"), ("John Podesta", "PERSON")))
     assert [a.speaker for a in atts] == ["John Podesta"]
+
+
+def test_who_asks_is_not_who_answers() -> None:
+    text = ("Rubio was asked by Fox Business moderator Gerard Baker whether the credits cost too much. "
+            "\u201cThe most important job I will ever have is the job of being a parent,\u201d he said.")
+    atts = attribute(text, split_sentences(text), _ents(text, ("Rubio", "PERSON"), ("Gerard Baker", "PERSON")))
+    assert "Gerard Baker" not in {a.speaker for a in atts}

@@ -183,6 +183,7 @@ _BY = re.compile(r"^\s+by\s+(?:the\s+|an?\s+)?")
 # "fighters in Syria, who confirmed": the source is the noun before "who", not the place.
 _RELATIVE = re.compile(r",\s+who\s+(?:also\s+|later\s+)?$")
 _TOLD = {"told", "tells", "telling"}
+_ASK = {"asked", "asks"}
 _RELATIVE_CUE = re.compile(r"\b(?:who|which|that)\s+(?:also\s+|later\s+|have\s+|has\s+|had\s+)?$", re.I)
 
 
@@ -230,7 +231,8 @@ def _speaker_near(sent: Sentence, cue: re.Match[str], ents: list[Entity],
              and _TITLES.sub("", e.text.strip() + " ").strip() and not _modifier(e, text, sent.start, ents)]
     cue_start, cue_end = sent.start + cue.start(), sent.start + cue.end()
     word = cue.group(0).lower()
-    passive = _BY.match(text[cue.end():])
+    # "Asked by reporters whether …, he said": who asks is not who answers.
+    passive = _BY.match(text[cue.end():]) if word not in _ASK else None
     if passive:  # "described by a BBC investigative report": the agent is the source
         at = cue.end() + passive.end()
         # "described by Irish physicist John Smith": the person after a role, not the nationality.
