@@ -154,3 +154,15 @@ def test_origin_basis_names_what_an_origin_rests_on() -> None:
     assert origin_basis([cited]) == "citing “according to a statement by the city”"
     assert origin_basis([rumour]) == "hearsay: no source named"
     assert origin_basis([own]) == "the outlet's own reporting: no source named"
+
+
+def test_an_unnamed_document_beside_the_one_named_source_is_that_source() -> None:
+    """"According to a Facebook update" beside "the RNC posted": the RNC's post, one origin. A
+    document whose author is named ("a statement by his wife") is a source of its own."""
+    posted = _sentence("a", "Constantine will appear before a provincial judge on Tuesday, the RNC posted.",
+                       speaker="RNC")
+    update = _sentence("b", "According to a Facebook update, the man turned himself in and faces court tomorrow.")
+    _, groups, why = trace_origins([posted, update], {})
+    assert len(groups) == 1 and any("unnamed document" in w for ws in why for w in ws)
+    wife = _sentence("c", "According to a statement by his wife, the man turned himself in and faces court tomorrow.")
+    assert len(trace_origins([posted, wife], {})[1]) == 2

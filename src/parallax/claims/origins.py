@@ -157,6 +157,16 @@ def trace_origins(members: list[AlignSentence], reuse: Mapping[str, Any],
     # and so is a story or claim the sentence relays ("a story going around Facebook that …").
     sourced = [bool(m.speaker and not m.anonymous) or bool(_cited_phrases(m.text)) or relayed[i]
                for i, m in enumerate(members)]
+    # An unnamed document ("according to a Facebook update", "according to a statement") is not a
+    # second origin beside the one named source of the claim: it is most often that source's own
+    # post or statement ("… in the morning," the RNC posted / "According to a Facebook update, he
+    # will face a judge in the morning"). Folded in, as above, on the safe side.
+    named = {sets.find(i) for i, m in enumerate(members) if m.speaker and not m.anonymous}
+    if len(named) == 1:
+        (owner,) = named
+        for i, m in enumerate(members):
+            if sets.find(i) != owner and not m.speaker and not relayed[i] and _unnamed_document(m.text):
+                join(i, owner, "cites an unnamed document, most likely the claim's only named source's")
     sources = {sets.find(i) for i in range(len(members)) if sourced[i]}
     if len(sources) == 1:
         (source,) = sources
@@ -262,6 +272,19 @@ def _cited_phrases(text: str) -> set[tuple[str, ...]]:
     """The source phrases ``text`` cites "according to", as words (determiners and case aside)."""
     return {tuple(w for w in _WORDS.findall(p.lower()) if w not in _DETERMINERS)
             for p in _ACCORDING_TO.findall(text)} - {()}
+
+
+# "a Facebook update", "a statement", "the press release": a document, no author named.
+_UNNAMED_DOCUMENT = re.compile(
+    r"^(?:an?|the)\s+(?:(?:new|recent|brief|written|official|joint|online)\s+|Facebook\s+|Twitter\s+|Instagram\s+)*"
+    r"(?:update|post|tweet|statement|release|press release|news release|notice|message|video|filing|letter)\s*$",
+    re.I)
+
+
+def _unnamed_document(text: str) -> bool:
+    """Every source ``text`` cites "according to" is a document with no author named."""
+    cited = [c.strip() for c in _ACCORDING_TO.findall(text)]
+    return bool(cited) and all(_UNNAMED_DOCUMENT.match(c) for c in cited)
 
 
 def _same_cited(a: str, b: str) -> bool:
