@@ -169,7 +169,7 @@ _OBJECT_VERB_BEFORE = re.compile(
     r"\b(?:sen[dt]s?|gave|give[sn]?|hand(?:s|ed)|ask(?:s|ed|ing)|urg(?:es|ed|ing)|told|tells?|thank(?:s|ed)|invit(?:es|ed)|"
     r"accus(?:es|ed)|critici[sz](?:es|ed)|prais(?:es|ed)|attack(?:s|ed)|blam(?:es|ed)|sue[sd]|defeat(?:s|ed)|"
     r"beat|met|meets|visit(?:s|ed)|appoint(?:s|ed)|nominat(?:es|ed)|fir(?:es|ed)|replac(?:es|ed)|"
-    r"challeng(?:es|ed)|endors(?:es|ed)|interview(?:s|ed)|warn(?:s|ed)|call(?:s|ed)(?=\s+\S+\s+\S+\s+to\b))"
+    r"challeng(?:es|ed)|endors(?:es|ed)|interview(?:s|ed)|warn(?:s|ed))"
     r"\s+(?:(?:the|her|his|their|its|a|an)\s+)?(?:[a-z][\w-]*\s+){0,2}(?:[A-Z][\w.]*\s+){0,2}$")
 # Participle cues take the sentence's subject: "Central Command stopped short of declaring victory,
 # saying that …".
