@@ -200,3 +200,20 @@ def test_a_count_of_people_is_of_the_event_its_own_clause_names() -> None:
     (b,) = figures(briefed, 0, (Quantity(briefed.index("two people"), briefed.index("two people") + 10, "two people",
                                          2, "people", "", None, 0),))
     assert "killed" in a.frames and "strikes" not in b.frames and not conflicting(a, b)
+
+
+def test_two_linked_sentences_dated_years_apart_are_two_facts() -> None:
+    """"governor from 1996 to 2007" / "lieutenant governor from 1993 to 1996": no claim joins
+    them, and no dispute is raised either."""
+    from parallax.claims.align import AlignSentence, _conflicting_values, _dated_apart, _value_disputes
+
+    def sent(article: str, text: str) -> AlignSentence:
+        return AlignSentence(article=article, outlet=article, index=0, start=0, end=len(text), text=text,
+                             speaker=None, checkworthy=0.8, subjective=False, quantities=())
+
+    cands = [sent("a", "He was the longest-serving Arkansas governor, from 1996 to 2007."),
+             sent("b", "And he was the state's lieutenant governor from 1993 to 1996."),
+             sent("c", "Huckabee was Arkansas governor from 1996 to 2007.")]
+    edges = {(0, 1): 0.9, (0, 2): 0.9}
+    assert _dated_apart(cands, edges) == [(0, 1)]
+    assert not _value_disputes(_conflicting_values(cands, edges), [0, 1, 0])

@@ -261,3 +261,26 @@ def test_who_asks_is_not_who_answers() -> None:
             "\u201cThe most important job I will ever have is the job of being a parent,\u201d he said.")
     atts = attribute(text, split_sentences(text), _ents(text, ("Rubio", "PERSON"), ("Gerard Baker", "PERSON")))
     assert "Gerard Baker" not in {a.speaker for a in atts}
+
+
+def test_an_act_is_not_words() -> None:
+    """"declared a national emergency", "announced his candidacy": the outlets reporting the act
+    are its sources; "announced that …" still reports words."""
+    act = "President Donald Trump on Friday declared a national emergency at the southern border."
+    assert attribute(act, split_sentences(act), _ents(act, ("Donald Trump", "PERSON"))) == []
+    words = "Donald Trump announced that Mexico will pay for the wall."
+    assert [a.speaker for a in attribute(words, split_sentences(words), _ents(words, ("Donald Trump", "PERSON")))] \
+        == ["Donald Trump"]
+
+
+def test_he_or_she_stands_for_a_person_not_a_group() -> None:
+    text = ("Some Democrats said they feared a split at the convention. "
+            "\u201cIt is not enough just to beat the other side,\u201d he said.")
+    atts = attribute(text, split_sentences(text), _ents(text, ("Democrats", "NORP")))
+    assert [a.speaker for a in atts] == ["Democrats"]
+
+
+def test_who_is_told_is_not_the_speaker_even_in_capitals() -> None:
+    text = "He denounced the coup attempt, telling USA TODAY he had nothing to do with it."
+    atts = attribute(text, split_sentences(text), [])
+    assert all(a.speaker != "TODAY" for a in atts)

@@ -45,6 +45,7 @@ from parallax.claims.disputes import (
     money_figures,
     polarity,
     year_figures,
+    years_apart,
     years_disagree,
 )
 from parallax.claims.origins import origin_basis, rewritten_articles, speaker_key, trace_origins
@@ -133,6 +134,8 @@ def align_story(story_id: str, sentences: Sequence[AlignSentence],
     edges = _accepted(pairs, rows)
     value_clashes = _conflicting_values(cands, edges)
     for pair in value_clashes:
+        del edges[pair]
+    for pair in _dated_apart(cands, edges):  # two facts: no link, and no dispute either
         del edges[pair]
     rewrites = rewritten_articles(edges, [c.article for c in cands])
     roots = complete_link(len(cands), edges, cannot_link=lambda a, b: bool(
@@ -241,6 +244,20 @@ def _conflicting_values(cands: Sequence[AlignSentence], edges: Mapping[tuple[int
                 out[(i, j)] = (a[0], b[0])
                 break
     return out
+
+
+def _dated_apart(cands: Sequence[AlignSentence], edges: Mapping[tuple[int, int], float]) -> list[tuple[int, int]]:
+    """Links between two sentences that each date one thing under the same preposition, the
+    years further apart than a misreport (``disputes.years_apart``): two facts the link joined."""
+    years: dict[int, list[Figure]] = {}
+
+    def years_of(k: int) -> list[Figure]:
+        if k not in years:
+            years[k] = year_figures(cands[k].text, cands[k].start)
+        return years[k]
+
+    return [(i, j) for i, j in edges
+            if len(years_of(i)) == 1 and len(years_of(j)) == 1 and years_apart(years_of(i)[0], years_of(j)[0])]
 
 
 def _value_disputes(found_values: Mapping[tuple[int, int], tuple[Figure, Figure]], roots: list[int],

@@ -225,6 +225,12 @@ def years_disagree(a: Figure, b: Figure) -> bool:
     return abs(a.low - b.low) <= YEAR_DISAGREEMENT_MAX and abs(a.high - b.high) <= YEAR_DISAGREEMENT_MAX
 
 
+def years_apart(a: Figure, b: Figure) -> bool:
+    """Two datings under the same preposition further apart than a misreport: two facts, not one
+    ("governor from 1996 to 2007" / "lieutenant governor from 1993 to 1996")."""
+    return a.family == b.family and not years_disagree(a, b) and (a.low, a.high) != (b.low, b.high)
+
+
 def comparable(a: Figure, b: Figure) -> bool:
     """Whether two figures count the same thing (so that their values can agree or conflict)."""
     if a.family != b.family or not (a.frames & b.frames):

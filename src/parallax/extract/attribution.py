@@ -427,6 +427,13 @@ def _find_speaker(sent: Sentence, index: int, quotes: list[tuple[int, int]], ent
     for cue, lo in ordered:
         span = (sent.start + cue.start(), sent.start + cue.end())
         word = cue.group(0).lower()
+        if word in _ACT_CUES and _ACT_OBJECT.match(sent.text[cue.end():]):
+            continue  # "declared a national emergency", "announced his candidacy": an act, not words
+        if (last and word in _PARTICIPLE and _COMMA_BEFORE.search(sent.text[:cue.start()])
+                and _PRONOUN_SUBJECT.match(sent.text) and _pronoun_fits(sent.text, last)):
+            # "But he aimed his fire at Republicans as well as Democrats, …, saying …": the
+            # clause's subject is the pronoun, so the speaker is whom it stands for.
+            return Attribution(index, last.speaker, word, *span, anonymous=last.anonymous)
         ent = _speaker_near(sent, cue, ents if lo is None else [e for e in ents if e.start - sent.start >= lo],
                             quotes)
         if ent is not None:
@@ -436,7 +443,7 @@ def _find_speaker(sent: Sentence, index: int, quotes: list[tuple[int, int]], ent
         known = _known_surname(sent.text, cue, full_names)
         if known:  # "Dillon tweeted" where NER missed "Dillon" but the article named him
             return Attribution(index, canonical_name(known, defined), word, *span)
-        if last and _PRONOUN_BEFORE.search(sent.text[: cue.start()]):
+        if last and _PRONOUN_BEFORE.search(sent.text[: cue.start()]) and _pronoun_fits(sent.text[: cue.start()], last):
             return Attribution(index, last.speaker, word, *span, anonymous=last.anonymous)
         unnamed = _unnamed_source(sent.text, cue)
         if unnamed:
@@ -455,6 +462,39 @@ _INTRODUCES = re.compile(
 )
 
 
+# "declared a national emergency", "announced his candidacy": with a noun phrase for object these
+# verbs report an act, not words; the outlets that report the act are its sources. (On a third of
+# PolNeAR train, 11 sentences change; PolNeAR dev and the claims gold do not.)
+_ACT_CUES = {"announced", "announces", "declared", "declares"}
+_ACT_OBJECT = re.compile(r"^\s+(?:(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+)?"
+                         r"(?:a|an|the|his|her|their|its)\s+(?!(?:intention|plan|belief|view|opinion|decision|determination|hope|commitment|confidence|concern)\b)")
+_PRONOUN_SUBJECT = re.compile(r"^\W*(?:(?:but|and|so|yet|then|still)\s+)?(?:he|she)\b", re.I)
+# Groups that speak as one ("Democrats said") but that no "he" or "she" stands for. Surnames end
+# in -s too (Sanders, Harris, Davis), so the groups are listed, not guessed.
+_GROUPS = frozenset({
+    "democrats", "republicans", "americans", "russians", "israelis", "palestinians", "saudis", "kurds",
+    "iranians", "syrians", "iraqis", "afghans", "europeans", "conservatives", "liberals", "progressives",
+    "muslims", "christians", "jews", "catholics", "evangelicals", "gop",
+})
+
+
+_INSTITUTIONS = frozenset({"government", "ministry", "military", "administration", "army", "coalition", "police",
+                           "department", "agency", "office", "committee", "court", "campaign", "party", "indictment",
+                           "complaint", "lawsuit", "affidavit"})
+
+
+def _pronoun_fits(text: str, last: Attribution) -> bool:
+    """Whether the last speaker can be what a "he"/"she" in ``text`` stands for: a person, not a
+    group ("Democrats", "officials"). "They" and "it" take any speaker."""
+    if not re.search(r"\b(?:he|she)\b", text, re.I):
+        return True
+    if last.anonymous:  # "a diplomat said … he said"; not "aides said", nor "the government said"
+        head = last.speaker.lower().split()[-1] if last.speaker.split() else ""
+        return not head.endswith("s") and head not in _INSTITUTIONS
+    # A person's name, not an institution's ("the Turkish government said … He denounced").
+    return last.speaker.lower() not in _GROUPS and all(w[:1].isupper() for w in last.speaker.split())
+
+
 def needs_entities(text: str) -> bool:
     """Whether a sentence can name or introduce a speaker, so NER must read it.
 
@@ -469,7 +509,9 @@ _NAME_AFTER = re.compile(r"^\s+(?:[A-Z][\w'’-]+\s+)?(?P<name>[A-Z][\w'’-]+)\
 
 def _known_surname(text: str, cue: re.Match[str], full_names: dict[str, str]) -> str | None:
     """Full name of a person already named in the article whose surname stands at the cue."""
-    for m in (_NAME_BEFORE.search(text[: cue.start()]), _NAME_AFTER.match(text[cue.end():])):
+    # After "told", "telling", "asked" the name is who was told or asked ("telling USA TODAY").
+    after = None if cue.group(0).lower() in _TOLD | _ASK | _PARTICIPLE else _NAME_AFTER.match(text[cue.end():])
+    for m in (_NAME_BEFORE.search(text[: cue.start()]), after):
         if not m:
             continue
         name = m.group("name")
