@@ -18,9 +18,16 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from claims_gold import GOLD_DIR, score_story  # noqa: E402
 
+from parallax.claims.align import AlignSentence  # noqa: E402
 from parallax.claims.disputes import Figure, conflicting, contradicts, figures, money_figures  # noqa: E402
 from parallax.stories.groups import complete_link  # noqa: E402
 from parallax.types import Quantity  # noqa: E402
+
+
+def _sent(article: str, text: str) -> AlignSentence:
+    """One plain sentence of one article, for the value checks of claims.align."""
+    return AlignSentence(article=article, outlet=article, index=0, start=0, end=len(text), text=text,
+                         speaker=None, checkworthy=0.8, subjective=False, quantities=())
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +152,7 @@ def test_measures_written_as_compounds_conflict() -> None:
 def test_sums_conflict_only_across_one_fact() -> None:
     """Sums of money read as intervals ("$882 billion" exact, "$800 billion" round); they are
     compared only across two sentences the same-fact model links (claims.align)."""
-    from parallax.claims.align import AlignSentence, _conflicting_values
+    from parallax.claims.align import _conflicting_values
 
     (a,) = money_figures("His health care plan would cut Medicare by $800 billion.", 0)
     (b,) = money_figures("The ad cites $882 billion in Medicare cuts.", 0)
@@ -153,13 +160,10 @@ def test_sums_conflict_only_across_one_fact() -> None:
     (c,) = money_figures("It would cut about $850 billion.", 0)
     assert not conflicting(a, c)
 
-    def sent(article: str, text: str) -> AlignSentence:
-        return AlignSentence(article=article, outlet=article, index=0, start=0, end=len(text), text=text,
-                             speaker=None, checkworthy=0.8, subjective=False, quantities=())
 
-    cands = [sent("a", "Trump is asking Congress for $5.6 billion for the wall."),
-             sent("b", "Trump insists that Congress appropriate $5.7 billion for the wall."),
-             sent("c", "Trump wants $5.6 billion for the wall, and $1.4 billion was approved.")]
+    cands = [_sent("a", "Trump is asking Congress for $5.6 billion for the wall."),
+             _sent("b", "Trump insists that Congress appropriate $5.7 billion for the wall."),
+             _sent("c", "Trump wants $5.6 billion for the wall, and $1.4 billion was approved.")]
     found = _conflicting_values(cands, {(0, 1): 0.9, (1, 2): 0.9})
     # One sum each side: a dispute; two sums on one side: which one is the fact is unknown.
     assert set(found) == {(0, 1)}
@@ -168,21 +172,18 @@ def test_sums_conflict_only_across_one_fact() -> None:
 def test_years_conflict_only_under_one_preposition_across_one_fact() -> None:
     """"since 2002" / "since 2003" for one fact is a dispute; "since 2002" / "in 2003" is not,
     nor is a decade ("since the 1990s") or a span ("2002-03")."""
-    from parallax.claims.align import AlignSentence, _conflicting_values
+    from parallax.claims.align import _conflicting_values
     from parallax.claims.disputes import year_figures
 
     assert [f.value for f in year_figures("He has served since the 1990s and in 2002-03.", 0)] == []
 
-    def sent(article: str, text: str) -> AlignSentence:
-        return AlignSentence(article=article, outlet=article, index=0, start=0, end=len(text), text=text,
-                             speaker=None, checkworthy=0.8, subjective=False, quantities=())
 
-    cands = [sent("a", "Pelosi has led House Democrats since 2002."),
-             sent("b", "Pelosi has led House Democrats since 2003, and Ryan argued that is the problem."),
-             sent("c", "Pelosi was first elected to lead House Democrats in 2003."),
-             sent("d", "Brooke served from 1967 to 1979."),
-             sent("e", "Brooke held the seat from 1966 to 1978."),
-             sent("f", "He was the state's lieutenant governor from 1993 to 1996.")]
+    cands = [_sent("a", "Pelosi has led House Democrats since 2002."),
+             _sent("b", "Pelosi has led House Democrats since 2003, and Ryan argued that is the problem."),
+             _sent("c", "Pelosi was first elected to lead House Democrats in 2003."),
+             _sent("d", "Brooke served from 1967 to 1979."),
+             _sent("e", "Brooke held the seat from 1966 to 1978."),
+             _sent("f", "He was the state's lieutenant governor from 1993 to 1996.")]
     found = _conflicting_values(cands, {(0, 1): 0.9, (0, 2): 0.9, (3, 4): 0.9, (4, 5): 0.9})
     # A span one year off is a dispute; consecutive spans (two offices) are not.
     assert set(found) == {(0, 1), (3, 4)}
@@ -205,15 +206,12 @@ def test_a_count_of_people_is_of_the_event_its_own_clause_names() -> None:
 def test_two_linked_sentences_dated_years_apart_are_two_facts() -> None:
     """"governor from 1996 to 2007" / "lieutenant governor from 1993 to 1996": no claim joins
     them, and no dispute is raised either."""
-    from parallax.claims.align import AlignSentence, _conflicting_values, _dated_apart, _value_disputes
+    from parallax.claims.align import _conflicting_values, _dated_apart, _value_disputes
 
-    def sent(article: str, text: str) -> AlignSentence:
-        return AlignSentence(article=article, outlet=article, index=0, start=0, end=len(text), text=text,
-                             speaker=None, checkworthy=0.8, subjective=False, quantities=())
 
-    cands = [sent("a", "He was the longest-serving Arkansas governor, from 1996 to 2007."),
-             sent("b", "And he was the state's lieutenant governor from 1993 to 1996."),
-             sent("c", "Huckabee was Arkansas governor from 1996 to 2007.")]
+    cands = [_sent("a", "He was the longest-serving Arkansas governor, from 1996 to 2007."),
+             _sent("b", "And he was the state's lieutenant governor from 1993 to 1996."),
+             _sent("c", "Huckabee was Arkansas governor from 1996 to 2007.")]
     edges = {(0, 1): 0.9, (0, 2): 0.9}
     assert _dated_apart(cands, edges) == [(0, 1)]
     assert not _value_disputes(_conflicting_values(cands, edges), [0, 1, 0])
