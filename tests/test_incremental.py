@@ -73,7 +73,9 @@ class _MemorySource:
         return self._story_of.get(article_id)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+# Seeds 1-3 passed for months while the lazy index could reload a stored story merged away in the
+# same run (its members twice); refinement's stored states showed it at 3 of 40 seeds.
+@pytest.mark.parametrize("seed", range(1, 41))
 def test_stored_index_places_new_articles_as_a_full_reload_would(seed: int) -> None:
     arts = _corpus(seed, 400)
     rows = vectors(arts)
@@ -84,6 +86,7 @@ def test_stored_index_places_new_articles_as_a_full_reload_would(seed: int) -> N
     for i, a in enumerate(first):
         base.add(a, *vec[i])
     base.merge()
+    base.refine()
     stored = {s.id: s.articles for s in base.stories()}
     # Run 2 as analyze did before: reload every stored article, then add the new ones.
     full = StoryIndex()
@@ -91,7 +94,8 @@ def test_stored_index_places_new_articles_as_a_full_reload_would(seed: int) -> N
         full.add(a, *vec[i], story=base.story_of(a.id))
     touched = {full.add(a, *vec[300 + i]) for i, a in enumerate(second)}
     merged = full.merge(touched)
-    expect = {s.id: s.articles for s in full.stories() if s.id in {merged.get(t, t) for t in touched}}
+    touched = {merged.get(t, t) for t in touched} | full.refine()
+    expect = {s.id: s.articles for s in full.stories() if s.id in touched}
     # Run 2 incrementally: only the stories the new articles reach are read.
     seq = {a.id: i + 1 for i, a in enumerate(arts)}
     source = _MemorySource({sid: [StoredMember(arts[seq[m] - 1], *vec[seq[m] - 1], seq[m])
@@ -99,7 +103,8 @@ def test_stored_index_places_new_articles_as_a_full_reload_would(seed: int) -> N
     lazy = StoredStoryIndex(source)
     touched2 = {lazy.add_new(a, *vec[300 + i], seq[a.id]) for i, a in enumerate(second)}
     merged2 = lazy.merge(touched2)
-    got = {s.id: s.articles for s in lazy.stories() if s.id in {merged2.get(t, t) for t in touched2}}
+    touched2 = {merged2.get(t, t) for t in touched2} | lazy.refine()
+    got = {s.id: s.articles for s in lazy.stories() if s.id in touched2}
     assert merged2 == merged
     assert got == expect
     assert lazy.loaded_articles < len(first)  # it did not read the whole corpus

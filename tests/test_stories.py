@@ -201,3 +201,34 @@ def test_story_split_by_arrival_is_merged_across_runs(tmp_path: Path) -> None:
 
     with sqlite3.connect(tmp_path / "out" / "parallax.db") as con:
         assert con.execute("SELECT COUNT(*) FROM stories").fetchone()[0] == 1
+
+
+def test_refine_moves_an_article_that_arrived_before_its_own_event() -> None:
+    """X arrives while only event A has a story and joins it; event B's articles then form their
+    own story, which the merge pass keeps apart (each has names of its own). X is far more alike
+    to B than to A, so refine() moves it there."""
+    def unit(terms: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        return np.array(terms, dtype=np.int32), np.full(len(terms), 1 / np.sqrt(len(terms)), dtype=np.float32)
+
+    def item(aid: str, names: set[str]) -> ClusterInput:
+        return ClusterInput(aid, aid, aid, None, specifics=frozenset(names))
+
+    arrivals = [(item(f"a{i}", {"alpha", "aa"}), unit([0, 1, 2])) for i in range(3)]
+    arrivals.append((item("x", set()), unit([0, 1, 5, 6, 8, 9])))
+    arrivals += [(item(f"b{i}", {"beta", "bb"}), unit([5, 6, 8, 9])) for i in range(3)]
+    index = StoryIndex()
+    for a, (idx, val) in arrivals:
+        index.add(a, idx, val)
+    assert index.story_of("x") == index.story_of("a0") and index.merge() == {}
+    moved_to = index.refine()
+    assert index.story_of("x") == index.story_of("b0") and moved_to == {index.story_of("b0")}
+    assert sorted(sorted(s.articles) for s in index.stories()) == [["a0", "a1", "a2"], ["b0", "b1", "b2", "x"]]
+    assert index.refine() == set()  # only articles placed since the last call move
+
+
+def test_refine_leaves_an_article_without_terms_where_it_is() -> None:
+    index = StoryIndex()
+    empty = (np.array([], dtype=np.int32), np.array([], dtype=np.float32))
+    index.add(ClusterInput("e1", "", ""), *empty)
+    index.add(ClusterInput("e2", "", ""), *empty)
+    assert index.refine() == set() and len(index.stories()) == 2

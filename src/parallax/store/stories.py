@@ -123,6 +123,8 @@ def assign_new_articles(db: sqlite3.Connection) -> tuple[list[Story], list[str],
     for index in indexes.values():
         merged.update(index.merge(touched))
     touched = {merged.get(s, s) for s in touched}
+    for index in indexes.values():
+        touched |= index.refine()  # a new article moves to a story it is more alike
     stories = [s for index in indexes.values() for s in index.stories() if s.id in touched]
     loaded = sum(index.loaded_articles for index in indexes.values())
     return stories, sorted(merged), loaded

@@ -53,8 +53,9 @@ class StorySource(Protocol):
 class StoredStoryIndex(StoryIndex):
     """A ``StoryIndex`` over a stored corpus, loading only the stories new articles reach.
 
-    Add the new articles with :meth:`add_new` in corpus order, then call ``merge(touched)``;
-    :meth:`stories` then holds the touched stories (and the stored ones that were loaded).
+    Add the new articles with :meth:`add_new` in corpus order, then call ``merge(touched)`` and
+    :meth:`refine` (which moves only new articles); :meth:`stories` then holds the touched stories
+    (and the stored ones that were loaded).
     """
 
     def __init__(self, source: StorySource, threshold: float | None = None,
@@ -67,6 +68,7 @@ class StoredStoryIndex(StoryIndex):
         self._stored: dict[int, array[int]] = {}  # term -> stored stories (indices), cached per run
         self._loaded: set[int] = set()
         self._seq: dict[str, int] = {}
+        self._gone: dict[str, int] = {}  # story id -> slot, for stories merged away in this run
         self.loaded_articles = 0  # stored articles read (for tests and benchmarks)
 
     def add_new(self, item: ClusterInput, idx: np.ndarray, val: np.ndarray, seq: int) -> str:
@@ -74,12 +76,19 @@ class StoredStoryIndex(StoryIndex):
         self._seq[item.id] = seq
         return self.add(item, idx, val)
 
+    def _gone_story(self, k: int) -> None:
+        self._gone[self._stories[k].id] = k
+        super()._gone_story(k)
+
     def _new_rank(self, item: ClusterInput) -> int:
         return self._seq[item.id]
 
     def _slot(self, story: str) -> int:
         """The index of a stored story, made on first sight (not loaded yet)."""
-        k = self._by_story_id.get(story)
+        # A story merged away (or emptied by refine) in this run keeps its empty slot: the stored
+        # postings of a term looked up for the first time afterwards still name it, and a fresh
+        # slot would load its stored members a second time, beside the story that took them.
+        k = self._by_story_id.get(story, self._gone.get(story))
         if k is None:
             k = len(self._stories)
             self._stories.append(_StoryState(story, ""))
