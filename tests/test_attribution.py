@@ -284,3 +284,10 @@ def test_who_is_told_is_not_the_speaker_even_in_capitals() -> None:
     text = "He denounced the coup attempt, telling USA TODAY he had nothing to do with it."
     atts = attribute(text, split_sentences(text), [])
     assert all(a.speaker != "TODAY" for a in atts)
+
+
+def test_he_stands_for_a_name_with_a_lowercase_particle() -> None:
+    text = ("Abu Bakr al-Baghdadi said the city would be defended. "
+            "\u201cWe will not leave,\u201d he said.")
+    atts = attribute(text, split_sentences(text), _ents(text, ("Abu Bakr al-Baghdadi", "PERSON")))
+    assert [a.speaker for a in atts] == ["Abu Bakr al-Baghdadi", "Abu Bakr al-Baghdadi"]
