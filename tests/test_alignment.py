@@ -152,7 +152,7 @@ def test_measures_written_as_compounds_conflict() -> None:
 def test_sums_conflict_only_across_one_fact() -> None:
     """Sums of money read as intervals ("$882 billion" exact, "$800 billion" round); they are
     compared only across two sentences the same-fact model links (claims.align)."""
-    from parallax.claims.align import _conflicting_values
+    from parallax.claims.align import _value_links
 
     (a,) = money_figures("His health care plan would cut Medicare by $800 billion.", 0)
     (b,) = money_figures("The ad cites $882 billion in Medicare cuts.", 0)
@@ -164,7 +164,7 @@ def test_sums_conflict_only_across_one_fact() -> None:
     cands = [_sent("a", "Trump is asking Congress for $5.6 billion for the wall."),
              _sent("b", "Trump insists that Congress appropriate $5.7 billion for the wall."),
              _sent("c", "Trump wants $5.6 billion for the wall, and $1.4 billion was approved.")]
-    found = _conflicting_values(cands, {(0, 1): 0.9, (1, 2): 0.9})
+    found, _ = _value_links(cands, {(0, 1): 0.9, (1, 2): 0.9})
     # One sum each side: a dispute; two sums on one side: which one is the fact is unknown.
     assert set(found) == {(0, 1)}
 
@@ -172,7 +172,7 @@ def test_sums_conflict_only_across_one_fact() -> None:
 def test_years_conflict_only_under_one_preposition_across_one_fact() -> None:
     """"since 2002" / "since 2003" for one fact is a dispute; "since 2002" / "in 2003" is not,
     nor is a decade ("since the 1990s") or a span ("2002-03")."""
-    from parallax.claims.align import _conflicting_values
+    from parallax.claims.align import _value_links
     from parallax.claims.disputes import year_figures
 
     assert [f.value for f in year_figures("He has served since the 1990s and in 2002-03.", 0)] == []
@@ -184,7 +184,7 @@ def test_years_conflict_only_under_one_preposition_across_one_fact() -> None:
              _sent("d", "Brooke served from 1967 to 1979."),
              _sent("e", "Brooke held the seat from 1966 to 1978."),
              _sent("f", "He was the state's lieutenant governor from 1993 to 1996.")]
-    found = _conflicting_values(cands, {(0, 1): 0.9, (0, 2): 0.9, (3, 4): 0.9, (4, 5): 0.9})
+    found, _ = _value_links(cands, {(0, 1): 0.9, (0, 2): 0.9, (3, 4): 0.9, (4, 5): 0.9})
     # A span one year off is a dispute; consecutive spans (two offices) are not.
     assert set(found) == {(0, 1), (3, 4)}
     assert found[(0, 1)][0].family == "year since" and found[(3, 4)][0].family == "year from span"
@@ -206,12 +206,13 @@ def test_a_count_of_people_is_of_the_event_its_own_clause_names() -> None:
 def test_two_linked_sentences_dated_years_apart_are_two_facts() -> None:
     """"governor from 1996 to 2007" / "lieutenant governor from 1993 to 1996": no claim joins
     them, and no dispute is raised either."""
-    from parallax.claims.align import _conflicting_values, _dated_apart, _value_disputes
+    from parallax.claims.align import _value_disputes, _value_links
 
 
     cands = [_sent("a", "He was the longest-serving Arkansas governor, from 1996 to 2007."),
              _sent("b", "And he was the state's lieutenant governor from 1993 to 1996."),
              _sent("c", "Huckabee was Arkansas governor from 1996 to 2007.")]
     edges = {(0, 1): 0.9, (0, 2): 0.9}
-    assert _dated_apart(cands, edges) == [(0, 1)]
-    assert not _value_disputes(_conflicting_values(cands, edges), [0, 1, 0])
+    clashes, apart = _value_links(cands, edges)
+    assert apart == [(0, 1)]
+    assert not _value_disputes(clashes, [0, 1, 0])

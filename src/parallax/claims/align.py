@@ -132,10 +132,8 @@ def align_story(story_id: str, sentences: Sequence[AlignSentence],
 
     pairs, rows, meaning = compare(cands, space, figs, vectors)
     edges = _accepted(pairs, rows)
-    value_clashes = _conflicting_values(cands, edges)
-    for pair in value_clashes:
-        del edges[pair]
-    for pair in _dated_apart(cands, edges):  # two facts: no link, and no dispute either
+    value_clashes, dated_apart = _value_links(cands, edges)
+    for pair in [*value_clashes, *dated_apart]:  # a dispute, or two facts: no link either way
         del edges[pair]
     rewrites = rewritten_articles(edges, [c.article for c in cands])
     roots = complete_link(len(cands), edges, cannot_link=lambda a, b: bool(
@@ -224,12 +222,18 @@ def _accepted(pairs: Sequence[tuple[int, int]], rows: Sequence[Sequence[float]])
             if pr >= model.threshold and not row[neg]}
 
 
-def _conflicting_values(cands: Sequence[AlignSentence], edges: Mapping[tuple[int, int], float],
-                        ) -> dict[tuple[int, int], tuple[Figure, Figure]]:
-    """Links the same-fact model accepted between two sentences that each hold one sum of money,
-    the two sums incompatible ("$5.6 billion" / "$5.7 billion"), or one year under the same
-    preposition, the two years different ("has led House Democrats since 2002" / "since 2003"):
-    one fact stated with two values is a dispute, never a corroboration."""
+def _value_links(cands: Sequence[AlignSentence], edges: Mapping[tuple[int, int], float],
+                 ) -> tuple[dict[tuple[int, int], tuple[Figure, Figure]], list[tuple[int, int]]]:
+    """Links the same-fact model accepted that the values of their two sentences undo.
+
+    First, links whose sentences each hold one sum of money, the two incompatible ("$5.6
+    billion" / "$5.7 billion"), or one year under the same preposition a year or two apart
+    ("has led House Democrats since 2002" / "since 2003"): one fact stated with two values is
+    a dispute, never a corroboration. Second, links whose sentences date one thing further apart
+    than a misreport (``disputes.years_apart``: "governor from 1996 to 2007" / "lieutenant
+    governor from 1993 to 1996"): two facts the link joined, no dispute. Each sentence's values
+    are read once.
+    """
     values: dict[int, tuple[list[Figure], list[Figure]]] = {}
 
     def values_of(k: int) -> tuple[list[Figure], list[Figure]]:
@@ -237,27 +241,18 @@ def _conflicting_values(cands: Sequence[AlignSentence], edges: Mapping[tuple[int
             values[k] = (money_figures(cands[k].text, cands[k].start), year_figures(cands[k].text, cands[k].start))
         return values[k]
 
-    out = {}
+    clashes: dict[tuple[int, int], tuple[Figure, Figure]] = {}
+    apart: list[tuple[int, int]] = []
     for i, j in edges:
         for a, b, clash in zip(values_of(i), values_of(j), (conflicting, years_disagree), strict=True):
             if len(a) == 1 and len(b) == 1 and clash(a[0], b[0]) and _independent(cands[i], cands[j]):
-                out[(i, j)] = (a[0], b[0])
+                clashes[(i, j)] = (a[0], b[0])
                 break
-    return out
-
-
-def _dated_apart(cands: Sequence[AlignSentence], edges: Mapping[tuple[int, int], float]) -> list[tuple[int, int]]:
-    """Links between two sentences that each date one thing under the same preposition, the
-    years further apart than a misreport (``disputes.years_apart``): two facts the link joined."""
-    years: dict[int, list[Figure]] = {}
-
-    def years_of(k: int) -> list[Figure]:
-        if k not in years:
-            years[k] = year_figures(cands[k].text, cands[k].start)
-        return years[k]
-
-    return [(i, j) for i, j in edges
-            if len(years_of(i)) == 1 and len(years_of(j)) == 1 and years_apart(years_of(i)[0], years_of(j)[0])]
+        else:
+            years_i, years_j = values_of(i)[1], values_of(j)[1]
+            if len(years_i) == 1 and len(years_j) == 1 and years_apart(years_i[0], years_j[0]):
+                apart.append((i, j))
+    return clashes, apart
 
 
 def _value_disputes(found_values: Mapping[tuple[int, int], tuple[Figure, Figure]], roots: list[int],
