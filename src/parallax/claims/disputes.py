@@ -145,7 +145,6 @@ def figures(sentence: str, sentence_start: int, quantities: tuple[Quantity, ...]
     """The comparable figures of one sentence (those with a known unit family)."""
     if not quantities and not (_TOTALITY.search(sentence) or _MEASURE.search(sentence)):
         return []
-    frames = frames_of(sentence, toks)
     out: list[Figure] = []
     for q in quantities:
         family = _family(q.unit)
@@ -162,7 +161,11 @@ def figures(sentence: str, sentence_start: int, quantities: tuple[Quantity, ...]
         low, high = _bounds(value, sentence[max(0, m.start() - 25):m.end()], exact=True)
         out.append(Figure(f"{m.group('unit')} {stem(m.group('head'))}", frozenset({"measure"}), frozenset(),
                           False, low, high, value, m.group(0), sentence_start + m.start(), sentence_start + m.end()))
-    for m in _TOTALITY.finditer(sentence):
+    totals = list(_TOTALITY.finditer(sentence))
+    # "the entire city has fallen" counts what the whole sentence says was taken (a count of
+    # people reads only its own clause, above); read only where such a phrase is.
+    frames = frames_of(sentence, toks) if totals else frozenset()
+    for m in totals:
         if "control" in frames:
             whole = frozenset({stem((m.group("whole") or m.group("whole2")).lower())})
             out.append(Figure("percent", frames, whole, False, 100.0, 100.0, 100.0, m.group(0),
