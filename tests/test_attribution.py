@@ -6,7 +6,8 @@ from typing import Any
 
 from conftest import AMN, FAR_RIGHT, PARTISAN, SMALL_BLOG
 
-from parallax.extract.attribution import acronyms, attribute, canonical_name, normalise_speaker
+from parallax.extract.attribution import attribute
+from parallax.extract.names import acronyms, canonical_name, normalise_speaker
 from parallax.text.segment import split_sentences
 from parallax.types import Entity
 
@@ -111,11 +112,11 @@ def test_full_names_do_not_depend_on_the_hash_seed() -> None:
     import sys
 
     code = (
-        "from parallax.extract.attribution import _full_names\n"
+        "from parallax.extract.names import full_names\n"
         "from parallax.types import Entity\n"
         "ents = [Entity(0, 11, 'James Foley', 'PERSON'), Entity(40, 51, 'Diane Foley', 'PERSON'),"
         " Entity(80, 85, 'Foley', 'PERSON')]\n"
-        "print(_full_names(ents)['Foley'])\n"
+        "print(full_names(ents)['Foley'])\n"
     )
     seen = set()
     for seed in ("0", "1", "2", "3"):

@@ -88,7 +88,7 @@ def test_attribute_prints_speakers(raqqa_dir: Path) -> None:
 
 
 def test_defined_acronyms_give_one_name() -> None:
-    from parallax.extract.attribution import acronyms, canonical_name
+    from parallax.extract.names import acronyms, canonical_name
 
     defined = acronyms("reclaimed by U.S.-backed Syrian Democratic Forces (SDF), an American-backed militia")
     assert defined == {"SDF": "Syrian Democratic Forces"}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from parallax.cli import safe
-from parallax.extract.attribution import _full_names
+from parallax.extract.names import full_names
 from parallax.ingest.limits import (
     CountingReader,
     LimitExceeded,
@@ -81,9 +81,9 @@ def test_safe_shows_terminal_escapes() -> None:
 def test_full_names_do_not_depend_on_set_order() -> None:
     ents = [Entity(0, 11, "James Foley", "PERSON"), Entity(20, 31, "Diane Foley", "PERSON"),
             Entity(40, 45, "Foley", "PERSON")]
-    assert _full_names(ents)["Foley"] == _full_names(list(reversed(ents)))["Foley"]
-    code = ("from parallax.extract.attribution import _full_names; from parallax.types import Entity; "
-            "print(_full_names([Entity(0, 11, 'James Foley', 'PERSON'), Entity(20, 31, 'Diane Foley', 'PERSON'), "
+    assert full_names(ents)["Foley"] == full_names(list(reversed(ents)))["Foley"]
+    code = ("from parallax.extract.names import full_names; from parallax.types import Entity; "
+            "print(full_names([Entity(0, 11, 'James Foley', 'PERSON'), Entity(20, 31, 'Diane Foley', 'PERSON'), "
             "Entity(40, 45, 'Foley', 'PERSON')])['Foley'])")
     seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                            env={**os.environ, "PYTHONPATH": str(ROOT / "src"), "PYTHONHASHSEED": str(seed)}

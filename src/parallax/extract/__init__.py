@@ -8,6 +8,8 @@ for an article never depends on its batch.
 Modules:
 - ``extractor``: the batch API (``extract_batch``) that ties the others together.
 - ``ner``: spaCy NER, loaded once, in persistent worker processes.
-- ``attribution``: reporting cues, speakers, quotations over several sentences, cited outlets.
+- ``attribution``: reporting cues, speakers, quotations over several sentences.
+- ``names``: one spelling per speaker (titles stripped, acronyms expanded, full names).
+- ``cited``: the sources an article cites, outlets named as reporting among them.
 - ``quantities``: figures with unit, qualifier and what they count.
 """

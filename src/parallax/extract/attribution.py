@@ -1,4 +1,4 @@
-"""Who says what: speakers of sentences and the sources an article cites.
+"""Who says what: the speaker of each sentence.
 
 A first, rule-based reader: a reporting cue ("said", "tweeted", "according to", "told")
 plus the named entity next to it. Pronouns ("he said") take the last named speaker, and a
@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-from parallax.text.outlets import _ALIASES, KNOWN_OUTLETS
-from parallax.types import Attribution, CitedSource, Entity, Sentence
+from parallax.extract import names
+from parallax.extract.names import TITLES, acronyms, canonical_name, normalise_speaker, one_edit
+from parallax.types import Attribution, Entity, Sentence
 
 # Reporting verbs in the forms news prose uses them. Nouns that look like verbs ("claims",
 # "reports", "tweets") are left out: "a series of tweets" attributes nothing. The forms after
@@ -31,87 +32,7 @@ _CUE = re.compile(
     re.I,
 )
 _PRONOUN_BEFORE = re.compile(r"\b(he|she|they|it)\s+(?:also\s+|then\s+|later\s+)?$", re.I)
-# Titles and roles stripped when normalising a speaker's name.
-_TITLES = re.compile(
-    r"^(?:(?:u\.s\.|us|army|navy|air force|marine|lt\.?|lieut(?:enant)?\.?|gen\.?|general|col\.?|"
-    r"colonel|maj\.?|major|capt\.?|captain|sgt\.?|sergeant|adm\.?|admiral|dr\.?|mr\.?|mrs\.?|ms\.?|"
-    r"prof\.?|president|sen\.?|senator|rep\.?|gov\.?|governor|secretary|minister|spokesman|"
-    r"spokeswoman|spokesperson|reporter|correspondent|pro\s+tem(?:pore)?|the)\s+)+",
-    re.I,
-)
-_MIDDLE_INITIAL = re.compile(r"\s[A-Z]\.\s")
-# "The Save the Children organization states": the name is "Save the Children".
-_GENERIC_TAIL = re.compile(r"\s+(?:organi[sz]ation|group|agency|network|charity)$", re.I)
 SPEAKER_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
-# Outlets that are not in the domain table but appear as cited sources in news text.
-EXTRA_OUTLETS = {"ruptly", "rt's ruptly", "cnn", "cbs", "nbc", "npr", "bbc", "the bbc",
-                 "wall street journal", "the wall street journal", "reuters", "ap", "afp",
-                 "associated press", "al jazeera", "sana", "tass", "xinhua", "anadolu"}
-_SOCIAL = {"twitter", "facebook", "telegram", "youtube", "instagram"}
-# Outlet names as they are written in text, found by name (NER reads only the sentences with a
-# reporting cue, and "RT's Ruptly video service with footage" has none). Case-sensitive, so
-# "AP" and "RT" never match ordinary words.
-_OUTLET_NAMES = sorted(
-    {alias for _, aliases in KNOWN_OUTLETS.values() for alias in aliases}
-    | {"Ruptly", "CBS", "NBC", "AFP", "SANA", "TASS", "Xinhua", "Anadolu", "Associated Press"},
-    key=len, reverse=True,
-)
-_OUTLET_RE = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in _OUTLET_NAMES) + r")(?![\w-])")
-
-
-def normalise_speaker(name: str) -> str:
-    """"Army Col. Ryan S. Dillon" → "Ryan Dillon"; "the SDF" → "SDF"."""
-    name = re.sub(r"[’']s$", "", name.strip(" ,.;:“”\"'"))
-    name = _TITLES.sub("", name)
-    name = _MIDDLE_INITIAL.sub(" ", f" {name} ").strip()
-    return _GENERIC_TAIL.sub("", name) or name
-
-
-# "Syrian Democratic Forces (SDF)": an article defines its acronyms on first use.
-_DEFINED_ACRONYM = re.compile(
-    r"(?P<full>(?:[A-Z][\w'’-]*\s+)(?:(?:of|for|the|and|[A-Z][\w'’-]*)\s+){0,6}[A-Z][\w'’-]*)\s*"
-    r"\((?P<abbr>[A-Z](?:\.?[A-Z&]){1,8}\.?)[,)]"
-)
-
-
-def acronyms(text: str) -> dict[str, str]:
-    """Acronyms the text defines, undotted: {"SDF": "Syrian Democratic Forces"}.
-
-    The full form is trimmed from the left until its capitalised words' initials spell the
-    acronym, so "U.S.-backed Syrian Democratic Forces (SDF)" maps to "Syrian Democratic Forces".
-    """
-    out: dict[str, str] = {}
-    for m in _DEFINED_ACRONYM.finditer(text):
-        abbr = m.group("abbr").replace(".", "")
-        words = m.group("full").split()
-        for start in range(len(words)):
-            initials = "".join(w[0] for w in words[start:] if w[0].isupper())
-            content = "".join(w[0] for w in words[start:] if w[0].isupper() and w.lower() not in _FUNCTION_WORDS)
-            if abbr.upper() in (initials.upper(), content.upper()):
-                out.setdefault(abbr, " ".join(words[start:]))
-                break
-    return out
-
-
-_FUNCTION_WORDS = {"is", "of", "the", "and", "for", "in", "on", "to", "a", "an", "at", "by"}
-
-
-def canonical_name(name: str, defined: dict[str, str]) -> str:
-    """One spelling per source: "S.D.F." = "SDF" = "Syrian Democratic Forces" when defined.
-
-    A tail of a defined name is that name too: NER often reads "Raqqa Is Being Slaughtered
-    Silently (RBSS)" as "Being Slaughtered Silently".
-    """
-    undotted = name.replace(".", "") if re.fullmatch(r"(?:[A-Z]\.)+[A-Z]\.?", name) else name
-    if undotted in defined:
-        return defined[undotted]
-    if " " in undotted:
-        for full in defined.values():
-            if full.endswith(" " + undotted):
-                return full
-    return undotted
-
-
 _OPEN, _CLOSE = "“", "”"
 # How far (characters) a subject may sit before its cue: room for an appositive such as
 # ", a spokesman for the United States military in Baghdad,".
@@ -228,7 +149,7 @@ def _speaker_near(sent: Sentence, cue: re.Match[str], ents: list[Entity],
     text = sent.text
     # NER reads a bare title as a name ("Senate President Pro Tem David Long": "Pro Tem").
     cands = [e for e in ents if e.label in SPEAKER_LABELS and not _inside(e.start - sent.start, quotes)
-             and _TITLES.sub("", e.text.strip() + " ").strip() and not _modifier(e, text, sent.start, ents)]
+             and TITLES.sub("", e.text.strip() + " ").strip() and not _modifier(e, text, sent.start, ents)]
     cue_start, cue_end = sent.start + cue.start(), sent.start + cue.end()
     word = cue.group(0).lower()
     # "Asked by reporters whether …, he said": who asks is not who answers.
@@ -355,7 +276,7 @@ def attribute(text: str, sentences: list[Sentence], entities: list[Entity]) -> l
     them ("… It's some 150 miles,” Bowman reported."), and a quote paragraph with no cue of
     its own right after an attributed quote keeps that speaker.
     """
-    full_names = _full_names(entities)
+    full_names = names.full_names(entities)
     defined = acronyms(text)
     out: dict[int, Attribution] = {}
     last: Attribution | None = None
@@ -526,88 +447,6 @@ def _known_surname(text: str, cue: re.Match[str], full_names: dict[str, str]) ->
         # "Dillion added": a misspelt surname (one letter more, less or changed) of a long name.
         if len(name) >= 5:
             for surname, full in full_names.items():
-                if " " not in surname and len(surname) >= 5 and _one_edit(name, surname):
+                if " " not in surname and len(surname) >= 5 and one_edit(name, surname):
                     return full
     return None
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """Whether two words differ by exactly one inserted, deleted or replaced letter."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
-
-
-def _full_names(entities: list[Entity]) -> dict[str, str]:
-    """Map surnames and short forms to the longest PERSON name seen ("Dillon" → "Ryan Dillon").
-
-    Two full names of one length that share a surname ("James Foley", "Diane Foley") make the
-    surname ambiguous; it goes to the one the text names first (news writing introduces its
-    subject first). Ordering by length alone left that choice to set order, i.e. to the hash
-    seed, so the same article got different speakers in different processes.
-    """
-    first: dict[str, int] = {}
-    for e in sorted(entities, key=lambda e: e.start):
-        if e.label == "PERSON":
-            first.setdefault(normalise_speaker(e.text), e.start)
-    # Shortest first; among equal lengths the first-named comes last, so it wins both loops below.
-    persons = sorted(first, key=lambda name: (len(name), -first[name], name))
-    out: dict[str, str] = {}
-    for full in persons:  # longest last: a surname maps to the fullest form of the name
-        if " " in full:
-            out[full.split()[-1]] = full
-    for short in persons:
-        for full in reversed(persons):
-            if full != short and full.split()[-1] == short.split()[-1] and len(full) > len(short):
-                out[short] = full
-                break
-    return out
-
-
-def source_kind(name: str, label: str | None) -> str:
-    """outlet | organisation | person | social for a cited name."""
-    low = name.lower()
-    if low in _SOCIAL:
-        return "social"
-    if low in _ALIASES or low in EXTRA_OUTLETS or low.endswith((" news", " times", " post")):
-        return "outlet"
-    if label == "PERSON":
-        return "person"
-    return "organisation"
-
-
-_TO_OUTLET = re.compile(r"\b(?:to|told|on|by|from)\s+(?P<name>(?:the\s+)?[A-Z][\w'’.]*(?:\s+[A-Z][\w'’.]*){0,3})")
-
-
-def cited_sources(text: str, sentences: list[Sentence], entities: list[Entity],
-                  attributions: list[Attribution]) -> list[CitedSource]:
-    """Distinct sources an article leans on: speakers, and outlets it names as reporting."""
-    defined = acronyms(text)
-    labels = {canonical_name(normalise_speaker(e.text), defined): e.label for e in entities}
-    surnames = {normalise_speaker(e.text).split()[-1] for e in entities if e.label == "PERSON"}
-    labels.update({name: "PERSON" for name in surnames if name in labels})
-    seen: dict[str, CitedSource] = {}
-    named = [att for att in attributions if not att.anonymous]
-    for att in named:
-        name = att.speaker
-        kind = source_kind(name, labels.get(name, "PERSON" if " " in name else None))
-        seen.setdefault(name.lower(), CitedSource(name, kind))
-    for att in attributions:
-        # "…, said Talal Salo … to CNN": the outlet that carried the quote is cited too.
-        sent = sentences[att.sentence]
-        for m in _TO_OUTLET.finditer(sent.text):
-            name = canonical_name(normalise_speaker(m.group("name")), defined)
-            if source_kind(name, None) == "outlet":
-                seen.setdefault(name.lower(), CitedSource(name, "outlet"))
-    for e in entities:
-        name = canonical_name(normalise_speaker(e.text), defined)
-        if e.label == "ORG" and source_kind(name, "ORG") == "outlet":
-            seen.setdefault(name.lower(), CitedSource(name, "outlet"))
-    for m in _OUTLET_RE.finditer(text):
-        name = m.group(0)
-        if not any(key.endswith(name.lower()) or key.startswith(name.lower()) for key in seen):
-            seen.setdefault(name.lower(), CitedSource(name, "outlet"))
-    return sorted(seen.values(), key=lambda c: (c.kind, c.name))

@@ -9,7 +9,8 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 
-from parallax.extract.attribution import attribute, cited_sources, needs_entities
+from parallax.extract.attribution import attribute, needs_entities
+from parallax.extract.cited import cited_sources
 from parallax.extract.ner import EntityTuple, ner_entities
 from parallax.extract.quantities import find_quantities
 from parallax.models.classifiers import load_classifier
