@@ -155,25 +155,21 @@ def trace_origins(members: list[AlignSentence], reuse: Mapping[str, Any],
     # claims gold's tune half; this errs toward "single-source", the safe side.
     # A source cited "according to" an unnamed phrase ("a statement by his wife") is a source too,
     # and so is a story or claim the sentence relays ("a story going around Facebook that …").
-    sourced = [bool(m.speaker and not m.anonymous) or bool(_cited_phrases(m.text)) or relayed[i]
+    # A document with no author named ("according to a Facebook update", "according to a
+    # statement") is not: it is most often the named source's own post or statement ("… in the
+    # morning," the RNC posted / "According to a Facebook update, he will face a judge"), so it
+    # restates that source like an unattributed sentence.
+    sourced = [bool(m.speaker and not m.anonymous) or relayed[i]
+               or (bool(_cited_phrases(m.text)) and not _unnamed_document(m.text))
                for i, m in enumerate(members)]
-    # An unnamed document ("according to a Facebook update", "according to a statement") is not a
-    # second origin beside the one named source of the claim: it is most often that source's own
-    # post or statement ("… in the morning," the RNC posted / "According to a Facebook update, he
-    # will face a judge in the morning"). Folded in, as above, on the safe side.
-    named = {sets.find(i) for i, m in enumerate(members) if m.speaker and not m.anonymous}
-    if len(named) == 1:
-        (owner,) = named
-        for i, m in enumerate(members):
-            if sets.find(i) != owner and not m.speaker and not relayed[i] and _unnamed_document(m.text):
-                join(i, owner, "cites an unnamed document, most likely the claim's only named source's")
     sources = {sets.find(i) for i in range(len(members)) if sourced[i]}
     if len(sources) == 1:
         (source,) = sources
         only = origin_basis([members[i] for i in range(len(members)) if sets.find(i) == source])
         for i, m in enumerate(members):
             if not m.speaker and not sourced[i]:
-                join(i, source, f"restates without attribution the claim's only source ({only})")
+                join(i, source, f"cites an unnamed document, most likely the claim's only source's ({only})"
+                     if _unnamed_document(m.text) else f"restates without attribution the claim's only source ({only})")
     # Hearsay ("reportedly", "is tipped to") names no origin and cannot be one: it joins another
     # origin of the claim, or, when every mention is hearsay, they are one unknown origin. Two
     # FNC-1 sites relaying one Apple Watch rumour were two origins. This errs toward
