@@ -389,6 +389,7 @@ _INTRODUCES = re.compile(
 _ACT_CUES = {"announced", "announces", "declared", "declares"}
 _ACT_OBJECT = re.compile(r"^\s+(?:(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+)?"
                          r"(?:a|an|the|his|her|their|its)\s+(?!(?:intention|plan|belief|view|opinion|decision|determination|hope|commitment|confidence|concern)\b)")
+_HE_OR_SHE = re.compile(r"\b(?:he|she)\b", re.I)
 _PRONOUN_SUBJECT = re.compile(r"^\W*(?:(?:but|and|so|yet|then|still)\s+)?(?:he|she)\b", re.I)
 # Groups that speak as one ("Democrats said") but that no "he" or "she" stands for. Surnames end
 # in -s too (Sanders, Harris, Davis), so the groups are listed, not guessed.
@@ -409,7 +410,7 @@ _INSTITUTIONS = frozenset({"government", "ministry", "military", "administration
 def _pronoun_fits(text: str, last: Attribution) -> bool:
     """Whether the last speaker can be what a "he"/"she" in ``text`` stands for: a person, not a
     group ("Democrats", "officials"). "They" and "it" take any speaker."""
-    if not re.search(r"\b(?:he|she)\b", text, re.I):
+    if not _HE_OR_SHE.search(text):
         return True
     if last.anonymous:  # "a diplomat said … he said"; not "aides said", nor "the government said"
         head = last.speaker.lower().split()[-1] if last.speaker.split() else ""
