@@ -10,6 +10,7 @@ equals the input.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from pathlib import Path
@@ -212,6 +213,15 @@ def test_report_html_holds_no_payload_as_markup(chrome: Any, hostile_db: tuple[P
     db_path, records = hostile_db
     report = db_path.parent / "report.html"
     chrome.get(report.resolve().as_uri())
+    # Once here (full suite, 1 Dec) the scan read only a few of the 40+ cards: let the page finish
+    # before reading it (a timeout falls through to the assertions, which then say what is missing).
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    with contextlib.suppress(TimeoutException):
+        WebDriverWait(chrome, 10).until(lambda d: d.execute_script(
+            "return document.readyState === 'complete' && document.querySelectorAll('article.card').length")
+            >= len(records))
     found = chrome.execute_script(REPORT_SCAN)
     assert not found["ran"] and not found["handlers"] and found["styled"] == 0
     allowed = ALLOWED_TAGS | {"style", "article", "header", "strong"}  # what report.html.j2 makes
