@@ -292,3 +292,25 @@ def test_he_stands_for_a_name_with_a_lowercase_particle() -> None:
             "\u201cWe will not leave,\u201d he said.")
     atts = attribute(text, split_sentences(text), _ents(text, ("Abu Bakr al-Baghdadi", "PERSON")))
     assert [a.speaker for a in atts] == ["Abu Bakr al-Baghdadi", "Abu Bakr al-Baghdadi"]
+
+
+def test_an_unnamed_source_before_the_cue_is_its_subject() -> None:
+    """"Police said John Smith was arrested": the name after the cue is what was said. A source
+    described by what it knows keeps the whole description, names inside it included."""
+    cases = [
+        ("Police said John Smith was arrested on Monday.", [("John Smith", "PERSON")], "Police"),
+        ("Two people briefed on the talks said Comey was fired.", [("Comey", "PERSON")],
+         "people briefed on the talks"),
+        ("Aides close to Ryan said he would not run.", [("Ryan", "PERSON")], "Aides close to Ryan"),
+        ("The meeting was canceled, according to a person familiar with the matter.", [],
+         "person familiar with the matter"),
+    ]
+    for text, spans, speaker in cases:
+        atts = attribute(text, split_sentences(text), _ents(text, *spans))
+        assert [(a.speaker, a.anonymous) for a in atts] == [(speaker, True)], text
+    # Someone's spokesman is left to the person named, and who asks is not who answers.
+    text = "Trump's spokesman said the president was fine."
+    assert [a.speaker for a in attribute(text, split_sentences(text), _ents(text, ("Trump", "PERSON")))] == ["Trump"]
+    text = "A reporter asked Sanders how he was feeling. He replied: \u201cThe bigger the turnout, the better.\u201d"
+    atts = attribute(text, split_sentences(text), _ents(text, ("Sanders", "PERSON")))
+    assert "reporter" not in {a.speaker for a in atts}

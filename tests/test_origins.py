@@ -166,3 +166,20 @@ def test_an_unnamed_document_beside_the_one_named_source_is_that_source() -> Non
     assert len(groups) == 1 and any("unnamed document" in w for ws in why for w in ws)
     wife = _sentence("c", "According to a statement by his wife, the man turned himself in and faces court tomorrow.")
     assert len(trace_origins([posted, wife], {})[1]) == 2
+
+
+def test_an_unnamed_source_beside_the_one_named_source_is_that_source() -> None:
+    """"The FBI said the package was found in Florida" / "…, two people briefed on the matter have
+    said": nothing tells the unnamed people are a second origin. Two unnamed sources and no named
+    one stay two origins."""
+    fbi = _sentence("a", "The FBI said Friday that the package was found in a Florida mail facility.", "FBI")
+    briefed = dataclasses.replace(
+        _sentence("b", "The package was found in Florida, two people briefed on the matter have said.",
+                  "people briefed on the matter"), anonymous=True)
+    _, groups, why = trace_origins([fbi, briefed], {})
+    assert len(groups) == 1
+    assert "cites an unnamed source (people briefed on the matter) beside the claim's only named one " \
+           "(attributed to FBI)" in why[0]
+    other = dataclasses.replace(_sentence("c", "Investigators traced the parcel to a sorting centre near Miami, "
+                                          "officials said.", "officials"), anonymous=True)
+    assert len(trace_origins([briefed, other], {})[1]) == 2

@@ -158,7 +158,12 @@ def trace_origins(members: list[AlignSentence], reuse: Mapping[str, Any],
     # A document with no author named ("according to a Facebook update", "according to a
     # statement") is not: it is most often the named source's own post or statement ("… in the
     # morning," the RNC posted / "According to a Facebook update, he will face a judge"), so it
-    # restates that source like an unattributed sentence.
+    # restates that source like an unattributed sentence. So does an unnamed source ("people
+    # briefed on the matter", "Newfoundland police") beside the one named source ("The FBI said",
+    # "the RNC"): nothing tells that it is another. Counted apart, such mentions made new wrong
+    # "corroborated" claims once attribution read "Police said John Smith …" as the police's
+    # words (1 Dec 2026, 5th session: the claims gold's tune half and the 36 BASIL triplets
+    # outside it).
     sourced = [bool(m.speaker and not m.anonymous) or relayed[i]
                or (bool(_cited_phrases(m.text)) and not _unnamed_document(m.text))
                for i, m in enumerate(members)]
@@ -167,7 +172,9 @@ def trace_origins(members: list[AlignSentence], reuse: Mapping[str, Any],
         (source,) = sources
         only = origin_basis([members[i] for i in range(len(members)) if sets.find(i) == source])
         for i, m in enumerate(members):
-            if not m.speaker and not sourced[i]:
+            if m.speaker and m.anonymous and not sourced[i]:
+                join(i, source, f"cites an unnamed source ({m.speaker}) beside the claim's only named one ({only})")
+            elif not m.speaker and not sourced[i]:
                 join(i, source, f"cites an unnamed document, most likely the claim's only source's ({only})"
                      if _unnamed_document(m.text) else f"restates without attribution the claim's only source ({only})")
     # Hearsay ("reportedly", "is tipped to") names no origin and cannot be one: it joins another

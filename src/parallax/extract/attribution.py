@@ -227,12 +227,21 @@ def _speaker_near(sent: Sentence, cue: re.Match[str], ents: list[Entity],
 COURT_FILINGS = r"indictment|complaint|lawsuit|affidavit|charging documents|court (?:documents|papers|filings)"
 """Court documents that speak as a source ("the indictment said"); claims.origins counts a
 story's filings as one source."""
+# "one person familiar with the investigation said", "officials close to the president say": an
+# unnamed source described by what they know. Without this, "the president" would be the speaker.
+_KNOWING = (
+    r"(?:person|people|sources?|officials?|someone|individuals?|aides?|associates?)\s+"
+    r"(?:(?:directly\s+)?familiar\s+with|close\s+to|briefed\s+on|involved\s+in|knowledgeable\s+about|"
+    r"with\s+(?:direct\s+|firsthand\s+|detailed\s+)?knowledge\s+of)\s+"
+    r"(?:the\s+|his\s+|her\s+|their\s+|its\s+|a\s+|an\s+)?(?:[\w.'’-]+\s+){0,8}?[\w'’-]+"
+)
+_KNOWING_RE = re.compile(_KNOWING)
 _ROLE_HEAD = (
     r"(?:officials?|spokes(?:man|woman|person)|fighters?|residents?|witness(?:es)?|sources?|activists?|"
     r"forces|commanders?|militants?|soldiers?|troops|police|authorities|analysts?|experts?|observers?|"
     r"diplomats?|monitors?|ministry|military|government|administration|army|coalition|officers?|civilians?|doctors?|"
     r"medics?|workers?|journalists?|reporters?|lawmakers?|investigators?|prosecutors?|aides?|insiders?|"
-    rf"people familiar with the matter|{COURT_FILINGS})"
+    rf"{_KNOWING}|{COURT_FILINGS})"
 )
 # "one SDF fighter told": the organisation's name modifies an unnamed source.
 _ROLE_AFTER = re.compile(rf"^\s+{_ROLE_HEAD}\b")
@@ -243,8 +252,9 @@ _NP_WORD = (r"(?:[A-Z][\w.'’-]*|[a-z]+-[a-z]+|local|senior|several|some|many|o
 _NP_BEFORE = re.compile(
     rf"(?:^|[\s,;(])(?P<np>(?:{_NP_WORD}\s+){{0,3}}{_ROLE_HEAD})\s+(?:also\s+|have\s+|has\s+|had\s+|later\s+)?$"
 )
-_NP_AFTER = re.compile(rf"^\s+(?:the\s+)?(?P<np>(?:{_NP_WORD}\s+){{0,3}}{_ROLE_HEAD})\b")
+_NP_AFTER = re.compile(rf"^\s+(?:the\s+|an?\s+)?(?P<np>(?:{_NP_WORD}\s+){{0,3}}{_ROLE_HEAD})\b")
 _RELATIVE_TAIL = re.compile(r"(?:\s+(?:in|from|at|on)\s+[A-Z][\w-]*)?,?\s+who\s+(?:also\s+|later\s+)?$")
+_ROLE_FIRST = re.compile(rf"(?i:{_ROLE_HEAD})\s")
 _NP_DROP = re.compile(r"^(?:one|another|some|several|many|other|two|three|the|a|an)\s+", re.I)
 
 
@@ -252,15 +262,35 @@ def _unnamed_source(text: str, cue: re.Match[str]) -> str | None:
     """"one SDF fighter told" → "SDF fighter"; "according to residents" → "residents"."""
     if cue.group(0).lower() == "according to":
         m = _NP_AFTER.match(text[cue.end():])
+        np_text = m.group("np") if m else ""
     else:
         prefix = _RELATIVE_TAIL.sub(" ", text[: cue.start()])
-        m = _NP_BEFORE.search(prefix)
-    if not m:
+        # "Police said", "Officials close to the president say": a role that opens the sentence
+        # is matched in lower case and kept as written.
+        lowered = prefix[0].lower() + prefix[1:] if _ROLE_FIRST.match(prefix) else prefix
+        m = _NP_BEFORE.search(lowered)
+        np_text = prefix[m.start("np"):m.end("np")] if m else ""
+    if not np_text:
         return None
-    np_text = m.group("np")
     while _NP_DROP.match(np_text):
         np_text = _NP_DROP.sub("", np_text, count=1)
     return np_text
+
+
+def _unnamed_subject(text: str, cue: re.Match[str]) -> str | None:
+    """The unnamed source right before a reporting verb ("officials said"), when it is not
+    someone's ("Trump's spokesman" is left to the named person, as before)."""
+    word = cue.group(0).lower()
+    if word == "according to" or word.startswith("ask") or _RELATIVE_TAIL.search(text[: cue.start()]):
+        # "A reporter asked Sanders …": the answer that follows is Sanders's. "BuzzFeed …,
+        # citing officials who said …": the sentence is BuzzFeed's relay, read as before.
+        return None
+    np_text = _unnamed_source(text, cue)
+    if np_text is None:
+        return None
+    knows = _KNOWING_RE.search(np_text)
+    owner = re.search(r"['’]s\b", np_text[: knows.start()] if knows else np_text)
+    return None if owner else np_text
 
 
 # A quotation that ends in a later sentence than it began is attributed back to its start, at
@@ -355,6 +385,12 @@ def _find_speaker(sent: Sentence, index: int, quotes: list[tuple[int, int]], ent
             # "But he aimed his fire at Republicans as well as Democrats, …, saying …": the
             # clause's subject is the pronoun, so the speaker is whom it stands for.
             return Attribution(index, last.speaker, word, *span, anonymous=last.anonymous)
+        subject = _unnamed_subject(sent.text, cue)
+        if subject:
+            # "Police said John Smith was arrested", "Two people briefed on the talks said Comey
+            # was fired": an unnamed source right before the cue is its subject, so a name after
+            # the cue (or inside what the source knows) is what was said, not who said it.
+            return Attribution(index, canonical_name(subject, defined), word, *span, anonymous=True)
         ent = _speaker_near(sent, cue, ents if lo is None else [e for e in ents if e.start - sent.start >= lo],
                             quotes)
         if ent is not None:
