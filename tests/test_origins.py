@@ -183,3 +183,13 @@ def test_an_unnamed_source_beside_the_one_named_source_is_that_source() -> None:
     other = dataclasses.replace(_sentence("c", "Investigators traced the parcel to a sorting centre near Miami, "
                                           "officials said.", "officials"), anonymous=True)
     assert len(trace_origins([briefed, other], {})[1]) == 2
+
+
+def test_a_source_cited_on_one_side_and_quoted_on_the_other_is_one_origin() -> None:
+    cited = _sentence("a", "A dozen militants died in Tuesday's raid near Mosul, according to a Pentagon statement.")
+    said = _sentence("b", "The Pentagon said the strike killed 12 fighters.", "Pentagon")
+    _, groups, why = trace_origins([cited, said], {})
+    assert len(groups) == 1
+    assert why[0] == ["one side cites “according to a Pentagon statement”, the other quotes that source"]
+    other = _sentence("c", "The strike killed 12 fighters, Kurdish commander Ali Haidar said.", "Ali Haidar")
+    assert len(trace_origins([cited, other], {})[1]) == 2

@@ -232,9 +232,21 @@ def _one_source(m: AlignSentence, o: AlignSentence, both_relay: bool) -> str | N
     if _same_cited(m.text, o.text):
         cited = sorted(_cited_phrases(m.text) & _cited_phrases(o.text))
         return f"the same source cited: “according to {' '.join(cited[0])}”"
+    if cited := _cites_speaker(m, o) or _cites_speaker(o, m):
+        return f"one side cites “according to {cited}”, the other quotes that source"
     if both_relay:
         return "both relay one story, claim or report made elsewhere"
     return None
+
+
+def _cites_speaker(m: AlignSentence, o: AlignSentence) -> str | None:
+    """The phrase ``m`` cites "according to" when it names ``o``'s speaker ("according to a
+    Pentagon statement" / "the Pentagon said"), else None."""
+    key = speaker_key(o) if _named(o) else None
+    if not key:
+        return None
+    return next((p.strip() for p in _ACCORDING_TO.findall(m.text)
+                 if key in _WORDS.findall(p.lower())), None)
 
 
 # Word overlap (Jaccard over lower-case words) above which two sentences of different articles
