@@ -232,8 +232,8 @@ def _one_source(m: AlignSentence, o: AlignSentence, both_relay: bool) -> str | N
     if _same_cited(m.text, o.text):
         cited = sorted(_cited_phrases(m.text) & _cited_phrases(o.text))
         return f"the same source cited: “according to {' '.join(cited[0])}”"
-    if cited := _cites_speaker(m, o) or _cites_speaker(o, m):
-        return f"one side cites “according to {cited}”, the other quotes that source"
+    if phrase := _cites_speaker(m, o) or _cites_speaker(o, m):
+        return f"one side cites “according to {phrase}”, the other quotes that source"
     if both_relay:
         return "both relay one story, claim or report made elsewhere"
     return None
