@@ -314,3 +314,17 @@ def test_an_unnamed_source_before_the_cue_is_its_subject() -> None:
     text = "A reporter asked Sanders how he was feeling. He replied: \u201cThe bigger the turnout, the better.\u201d"
     atts = attribute(text, split_sentences(text), _ents(text, ("Sanders", "PERSON")))
     assert "reporter" not in {a.speaker for a in atts}
+
+
+def test_an_unclosed_straight_quote_does_not_turn_later_quotes_inside_out() -> None:
+    """The mark after "called it" is never closed; carried on, it paired every later mark the
+    wrong way round and hid every cue of the paragraph."""
+    text = ('The mayor called it "a disaster. Officials said the bridge would reopen on Monday. '
+            'Residents told reporters that "we are tired of waiting." '
+            '"It is over," Jones said.')
+    atts = attribute(text, split_sentences(text), _ents(text, ("Jones", "PERSON")))
+    assert [(a.sentence, a.speaker) for a in atts] == [(1, "Officials"), (2, "Residents"), (3, "Jones")]
+    # A quotation that runs over two sentences and is closed is still one quotation.
+    text = '"It is over. We are done," Jones said.'
+    atts = attribute(text, split_sentences(text), _ents(text, ("Jones", "PERSON")))
+    assert [(a.sentence, a.speaker) for a in atts] == [(0, "Jones"), (1, "Jones")]

@@ -60,6 +60,22 @@ def quoted_spans(text: str, inside: bool = False) -> tuple[list[tuple[int, int]]
     return spans, start >= 0
 
 
+_MARK = re.compile(r'["“”]')
+
+
+def _next_mark_opens(text: str, pos: int) -> bool:
+    """The next quotation mark at or after ``pos`` opens a quotation: a curly opening mark, or a
+    straight one with a space (or nothing) before it and a word after it."""
+    m = _MARK.search(text, pos)
+    if m is None or m.group(0) == _CLOSE:
+        return False
+    if m.group(0) == _OPEN:
+        return True
+    before = text[m.start() - 1] if m.start() else " "
+    after = text[m.end()] if m.end() < len(text) else " "
+    return (before.isspace() or before in "([") and not after.isspace()
+
+
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
@@ -317,6 +333,11 @@ def attribute(text: str, sentences: list[Sentence], entities: list[Entity]) -> l
     for index, sent in enumerate(sentences):
         was_inside = inside
         quotes, inside = quoted_spans(sent.text, inside)
+        if inside and _next_mark_opens(text, sent.end):
+            # The quotation opened here is never closed: the next mark opens another one
+            # (… called it "a disaster. Officials said … that "we are …"). Carried on, it
+            # would turn every later quotation inside out and hide the cues between them.
+            inside = False
         if not was_inside:
             opened_at = index if inside else None
         found = _find_speaker(sent, index, quotes, entities, full_names, defined, last)
