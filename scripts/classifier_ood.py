@@ -348,10 +348,15 @@ HATE_CANDIDATES: list[Candidate] = [
     (DENSE, 10.0),
     (NGRAM_CHAR, 30.0),
 ]
-# HateXplain weighting candidates: (weight of a train50 post, weight of its rationale snippet
-# relative to the post). One only: each fit of the mixed family takes minutes, and the n-gram
-# model scored the same on the Gab posts with posts weighted 5 or 20 (ROC-AUC 0.765 / 0.764).
-HATE_WEIGHTINGS = {"hx20+rat": (20.0, 1.0)}
+# Weighting candidates: (weight of a HateXplain train50 post, weight of its rationale snippet
+# relative to the post, weight of a Davidson tweet; 0 = Davidson left out of the fit, its
+# calibration and its threshold). HateXplain posts at 5 or 20 scored the same on the Gab posts
+# (n-gram model, ROC-AUC 0.765 / 0.764), so only 20. Davidson's "offensive" class is mostly
+# profanity between friends, which HateXplain's annotators often call normal: in 5-fold CV over
+# the train50 posts (1 Dec 2026, 5th session; test50 not read) ROC-AUC rose from 0.70 to 0.76 as
+# Davidson's weight fell from 20 to 0. Which weight ships is chosen by the protocol below.
+HATE_WEIGHTINGS = {"hx20+rat": (20.0, 1.0, 1.0), "hx20+rat+dav0.1": (20.0, 1.0, 0.1),
+                   "hx20+rat-dav": (20.0, 1.0, 0.0)}
 
 
 def run_hate(data: Path, log: Log) -> tuple[C.TextClassifier, dict]:
@@ -376,8 +381,8 @@ def run_hate(data: Path, log: Log) -> tuple[C.TextClassifier, dict]:
     e0 = len(texts)
     texts += te.texts + news["test20"].texts + hx_te.texts
     labels = np.concatenate([labels, te.labels, news["test20"].labels, hx_te.labels])
-    weights = {name: np.select([src_all == 2, src_all == 3], [w, w * w_snip], 1.0)
-               for name, (w, w_snip) in HATE_WEIGHTINGS.items()}
+    weights = {name: np.select([src_all == 2, src_all == 3, src_all == 0], [w, w * w_snip, w_dav], 1.0)
+               for name, (w, w_snip, w_dav) in HATE_WEIGHTINGS.items()}
     weights = {k: np.concatenate([v, np.ones(len(texts) - len(v))]) for k, v in weights.items()}
     platform = np.array(hx_tr.extra["platform"])
     gab = hx0 + np.flatnonzero(platform == "gab")
@@ -389,7 +394,8 @@ def run_hate(data: Path, log: Log) -> tuple[C.TextClassifier, dict]:
     def score(i: int, _: Candidate) -> dict[str, float]:
         spec, c, wn = cands[i]
         f = feats[spec] if spec in feats else feats.setdefault(spec, Features(texts, spec))
-        (z,) = fit_decide(f, labels, not_gab, [gab], c, weights[wn], snip_not_gab)
+        fit = not_gab[weights[wn][not_gab] > 0]
+        (z,) = fit_decide(f, labels, fit, [gab], c, weights[wn], snip_not_gab)
         return {"score": float(roc_auc_score(labels[gab], z))}
 
     best, grid = _select([(s, c) for s, c, _ in cands], score, log, "hate")
@@ -397,16 +403,23 @@ def run_hate(data: Path, log: Log) -> tuple[C.TextClassifier, dict]:
         g["weight"] = wn
     spec, c, wn = cands[best]
     feats.clear()
+    with_davidson = HATE_WEIGHTINGS[wn][2] > 0
+    # Rows the chosen weighting fits on: without Davidson, its tweets are left out of the fit,
+    # of the OOF calibration and of the threshold, and become out-of-distribution evaluation.
+    rows = rows[weights[wn][rows] > 0]
+    src_rows = source[rows]
 
     def select(y_fit: np.ndarray, z: np.ndarray) -> dict[str, float]:
         """OOF figures of the chosen candidate (logged; one candidate, nothing to choose)."""
         a, b = platt(z, y_fit)
         p = sigmoid(a * z + b)
         t = best_threshold(y_fit, p, macro_f1)
-        hx, dav, nws = (source == k for k in (2, 0, 1))
-        return {"score": macro_f1(y_fit[hx], p[hx], t),
-                "davidson_weighted_f1": weighted_f1(y_fit[dav], p[dav], t),
-                "news_flagged": float((p[nws] >= t).mean()), "threshold": t}
+        hx, dav, nws = (src_rows == k for k in (2, 0, 1))
+        out = {"score": macro_f1(y_fit[hx], p[hx], t), "news_flagged": float((p[nws] >= t).mean()),
+               "threshold": t}
+        if dav.any():
+            out["davidson_weighted_f1"] = weighted_f1(y_fit[dav], p[dav], t)
+        return out
 
     cfg = ModelConfig("hate", "text is abusive: hate speech OR offensive (Davidson classes 0/1)",
                       [spec], [c], macro_f1, "macro_f1", True, weights={wn: weights[wn]}, select=select)
@@ -420,7 +433,7 @@ def run_hate(data: Path, log: Log) -> tuple[C.TextClassifier, dict]:
                        meta={"dehumanising_floor": floor,
                              "dehumanising_floor_from": f"{int(labels[rows][hits].sum())} of {int(hits.sum())} "
                                                         "training texts matching were abusive (Laplace-smoothed)"},
-                       strata=np.concatenate([source * 2 + labels[rows], [0] * len(snip),
+                       strata=np.concatenate([source * 2 + labels[:len(source)], [0] * len(snip),
                                               [0] * (len(texts) - e0)]), aux=aux)
     p_all = clf.predict_proba(texts[e0:])
     n_te, n_news = len(te.texts), len(news["test20"].texts)
@@ -436,24 +449,26 @@ def run_hate(data: Path, log: Log) -> tuple[C.TextClassifier, dict]:
                               "held_out_flagged_share": round(float((p_news >= t).mean()), 4)}
     plat_te = np.array(hx_te.extra["platform"])
     hxd = "HateXplain val, held-out half (never fitted on or used for choices)"
+    dav_split = "test20 (stratified 20 %)" + ("" if with_davidson else "; Davidson not used for training")
+    davidson = [_entry("Davidson et al. 2017 tweets", dav_split, "macro_f1", macro_f1(te.labels, p_te, t), n_te),
+                _entry("Davidson et al. 2017 tweets", dav_split, "weighted_f1", weighted_f1(te.labels, p_te, t), n_te)]
     info["evaluation"] = {
         "protocol": (
-            "candidates (feature family x C x HateXplain weighting) fitted on Davidson train80 + "
-            "news sentences + HateXplain train50 *Twitter* posts (and their rationale snippets), "
-            "scored by ROC-AUC on HateXplain train50 *Gab* posts (another platform); the best "
-            "refitted on all training data incl. the Gab posts (Platt + macro-F1 threshold from "
-            "5-fold OOF, folds stratified on source x label); reported on Davidson test20 and "
-            "held-out news sentences (in distribution) and on HateXplain test50 (Gab and "
-            "Twitter posts never used for fitting or choices)"),
+            "candidates (feature family x C x weighting: Davidson tweets weighted 1, 0.1 or left "
+            "out) fitted on Davidson train80 + news sentences + HateXplain train50 *Twitter* posts "
+            "(and their rationale snippets), scored by ROC-AUC on HateXplain train50 *Gab* posts "
+            "(another platform); the best refitted on all its training data incl. the Gab posts "
+            "(Platt + macro-F1 threshold from 5-fold OOF, folds stratified on source x label); "
+            "reported on held-out news sentences (in distribution), Davidson test20 (in "
+            "distribution when Davidson was fitted on, otherwise out of distribution) and "
+            "HateXplain test50 (Gab and Twitter posts never used for fitting or choices)"),
         "in_distribution": [
-            _entry("Davidson et al. 2017 tweets", "test20 (stratified 20 %)", "macro_f1",
-                   macro_f1(te.labels, p_te, t), n_te),
-            _entry("Davidson et al. 2017 tweets", "test20 (stratified 20 %)", "weighted_f1",
-                   weighted_f1(te.labels, p_te, t), n_te),
+            *(davidson if with_davidson else []),
             _entry("BASIL + FNC-1 news sentences", "held-out 20 %", "flagged_share",
                    float((p_news >= t).mean()), n_news),
         ],
         "out_of_distribution": [
+            *([] if with_davidson else davidson),
             _entry(hxd, "test50, binary abusive vs normal", "macro_f1",
                    macro_f1(hx_te.labels, p_hx, t), len(hx_te.texts)),
             *[_entry(hxd, f"test50, {pl} posts", "macro_f1",
