@@ -328,3 +328,17 @@ def test_an_unclosed_straight_quote_does_not_turn_later_quotes_inside_out() -> N
     text = '"It is over. We are done," Jones said.'
     atts = attribute(text, split_sentences(text), _ents(text, ("Jones", "PERSON")))
     assert [(a.sentence, a.speaker) for a in atts] == [(0, "Jones"), (1, "Jones")]
+
+
+def test_two_people_of_one_family_are_two_speakers() -> None:
+    """"Tracy Martin, Trayvon's father": a surname shared with someone named earlier does not
+    make two full names one person; a title or a surname alone still resolves."""
+    from parallax.extract.names import full_names, same_person
+
+    assert same_person("Dillon", "Ryan Dillon") and same_person("Defense Secretary James Mattis", "James Mattis")
+    assert not same_person("Tracy Martin", "Trayvon Martin")
+    text = ("Trayvon Martin was shot in 2012. "
+            "Tracy Martin, Trayvon's father, issued a statement Thursday, saying the foundation has no comment.")
+    ents = _ents(text, ("Trayvon Martin", "PERSON"), ("Tracy Martin", "PERSON"))
+    assert "Tracy Martin" not in full_names(ents)
+    assert [a.speaker for a in attribute(text, split_sentences(text), ents)] == ["Tracy Martin"]

@@ -416,7 +416,10 @@ def _find_speaker(sent: Sentence, index: int, quotes: list[tuple[int, int]], ent
                             quotes)
         if ent is not None:
             short = normalise_speaker(ent.text)
-            name = full_names.get(short) or full_names.get(short.split()[-1], short)
+            by_surname = full_names.get(short.split()[-1], short)
+            # A surname takes the full name; a full name keeps its own first name ("Tracy Martin,
+            # Trayvon's father" is not Trayvon Martin).
+            name = full_names.get(short) or (by_surname if names.same_person(short, by_surname) else short)
             return Attribution(index, canonical_name(name, defined), word, *span)
         known = _known_surname(sent.text, cue, full_names)
         if known:  # "Dillon tweeted" where NER missed "Dillon" but the article named him

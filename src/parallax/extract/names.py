@@ -88,6 +88,16 @@ def one_edit(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
+def same_person(a: str, b: str) -> bool:
+    """Two forms of one name: the same surname, and no two different first names ("Dillon" /
+    "Ryan Dillon", "Defense Secretary James Mattis" / "James Mattis"; never "Tracy Martin" /
+    "Trayvon Martin", father and son)."""
+    wa, wb = a.split(), b.split()
+    if not wa or not wb or wa[-1] != wb[-1]:
+        return False
+    return len(wa) == 1 or len(wb) == 1 or wa[-2] == wb[-2]
+
+
 def full_names(entities: list[Entity]) -> dict[str, str]:
     """Map surnames and short forms to the longest PERSON name seen ("Dillon" → "Ryan Dillon").
 
@@ -108,7 +118,7 @@ def full_names(entities: list[Entity]) -> dict[str, str]:
             out[full.split()[-1]] = full
     for short in persons:
         for full in reversed(persons):
-            if full != short and full.split()[-1] == short.split()[-1] and len(full) > len(short):
+            if full != short and len(full) > len(short) and same_person(short, full):
                 out[short] = full
                 break
     return out
