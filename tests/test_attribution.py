@@ -336,6 +336,7 @@ def test_two_people_of_one_family_are_two_speakers() -> None:
     from parallax.extract.names import full_names, same_person
 
     assert same_person("Dillon", "Ryan Dillon") and same_person("Defense Secretary James Mattis", "James Mattis")
+    assert same_person("George Bush", "George W. Bush")
     assert not same_person("Tracy Martin", "Trayvon Martin")
     text = ("Trayvon Martin was shot in 2012. "
             "Tracy Martin, Trayvon's father, issued a statement Thursday, saying the foundation has no comment.")

@@ -89,13 +89,14 @@ def one_edit(a: str, b: str) -> bool:
 
 
 def same_person(a: str, b: str) -> bool:
-    """Two forms of one name: the same surname, and no two different first names ("Dillon" /
-    "Ryan Dillon", "Defense Secretary James Mattis" / "James Mattis"; never "Tracy Martin" /
-    "Trayvon Martin", father and son)."""
+    """Two forms of one name: the same surname, and the shorter form's other words all in the
+    longer one ("Dillon" / "Ryan Dillon", "James Mattis" / "Defense Secretary James Mattis",
+    "George Bush" / "George W. Bush"; never "Tracy Martin" / "Trayvon Martin", father and son)."""
     wa, wb = a.split(), b.split()
     if not wa or not wb or wa[-1] != wb[-1]:
         return False
-    return len(wa) == 1 or len(wb) == 1 or wa[-2] == wb[-2]
+    short, long_ = sorted((wa[:-1], wb[:-1]), key=len)
+    return set(short) <= set(long_)
 
 
 def full_names(entities: list[Entity]) -> dict[str, str]:
