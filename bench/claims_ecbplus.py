@@ -18,7 +18,7 @@ bound on fact-level precision.
 
     python bench/claims_ecbplus.py [--split dev|train] [--topic N]
 
-Writes ``bench/results/claims_ecbplus.json``.
+Writes ``bench/results/claims_ecbplus_<split>.json``.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT / "scripts"), str(ROOT / "bench")]
 from cluster_gold import ECBPLUS_DEV_TOPICS  # noqa: E402
 from datapath import data_root  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results" / "claims_ecbplus.json"
+RESULTS = ROOT / "bench" / "results"
 FLOOR = 0.95
 
 
@@ -161,8 +161,9 @@ def main() -> int:
         out["date"] = dt.date.today().isoformat()
         out["seconds"] = round(time.perf_counter() - t0, 1)
         out["floor"] = FLOOR
-        RESULTS.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
-        print(f"wrote {RESULTS.relative_to(ROOT)}")
+        path = RESULTS / f"claims_ecbplus_{args.split}.json"
+        path.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {path.relative_to(ROOT)}")
     return 0
 
 

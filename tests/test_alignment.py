@@ -216,3 +216,19 @@ def test_two_linked_sentences_dated_years_apart_are_two_facts() -> None:
     clashes, apart = _value_links(cands, edges)
     assert apart == [(0, 1)]
     assert not _value_disputes(clashes, [0, 1, 0])
+
+
+def test_opposite_outcomes_are_two_facts() -> None:
+    """A coach fired and a coach hired share a name and a topic; the pair model joins them, but
+    one side reports only one outcome and the other only the opposite one."""
+    from parallax.claims.align import opposite_events
+
+    fired = "The Philadelphia 76ers fired coach Maurice Cheeks on Saturday."
+    assert opposite_events(fired, "Maurice Cheeks was officially introduced as the 21st head coach of the 76ers.")
+    assert opposite_events("The team has relieved Maurice Cheeks of his coaching duties.",
+                           "The 76ers hired Maurice Cheeks in 2005.")
+    assert opposite_events("The Senate passed the bill on Tuesday.", "The House rejected the bill.")
+    # One outcome on both sides, or both outcomes on one side, or win / lose: no verdict.
+    assert not opposite_events(fired, "Cheeks was fired as head coach of the 76ers.")
+    assert not opposite_events("The 76ers fired Cheeks and hired Tony DiLeo to replace him.", fired)
+    assert not opposite_events("Klitschko beat Thompson in six rounds.", "Thompson lost to Klitschko.")
