@@ -79,7 +79,7 @@ def score_topic(docs: list[dict[str, Any]], report: dict[str, Any], chains: dict
     texts = {a["id"]: a["text"] for a in report["articles"]}
     validated = {d["id"]: set(d.get("validated_sentences") or []) for d in docs}
     counts = {"claims": 0, "corroborated": 0, "pairs": 0, "judged": 0, "right": 0, "cross_event": 0,
-              "not_located": 0}
+              "not_located": 0, "corroborated_judged": 0, "corroborated_right": 0}
     wrong: list[list[str]] = []
     for story in report["stories"]:
         for c in story["claims"]:
@@ -101,11 +101,14 @@ def score_topic(docs: list[dict[str, Any]], report: dict[str, Any], chains: dict
                 if not all(idx and set(idx) <= validated[doc["id"]] for doc, _, idx in sides):
                     continue
                 counts["judged"] += 1
+                corroborated = c["status"] == "corroborated"
+                counts["corroborated_judged"] += corroborated
                 (d1, t1, i1), (d2, t2, i2) = sides
                 c1 = set().union(*(chains.get((d1["id"], i), set()) for i in i1))
                 c2 = set().union(*(chains.get((d2["id"], i), set()) for i in i2))
                 if c1 & c2:
                     counts["right"] += 1
+                    counts["corroborated_right"] += corroborated
                 else:
                     if d1["event"] != d2["event"]:
                         counts["cross_event"] += 1
@@ -135,9 +138,12 @@ def run(data: Path, split: str, only: str | None = None) -> dict[str, Any]:
             result = analyze([folder], out_dir=Path(tmp) / "out")
             report = json.loads(result.report_json.read_text(encoding="utf-8"))
         rows[topic] = {"articles": len(docs), **score_topic(docs, report, chains, names)}
-    keys = ("claims", "corroborated", "pairs", "judged", "right", "cross_event", "not_located")
+    keys = ("claims", "corroborated", "pairs", "judged", "right", "cross_event", "not_located",
+            "corroborated_judged", "corroborated_right")
     total = {k: sum(r[k] for r in rows.values()) for k in keys}
     total["pair_precision"] = round(total["right"] / total["judged"], 3) if total["judged"] else None
+    total["corroborated_pair_precision"] = (round(total["corroborated_right"] / total["corroborated_judged"], 3)
+                                            if total["corroborated_judged"] else None)
     return {"split": split, "topics": rows, "total": total}
 
 
@@ -157,6 +163,8 @@ def main() -> int:
     t = out["total"]
     print(f"ECB+ {args.split}: pair precision {t['pair_precision']} ({t['right']} of {t['judged']} judged pairs; "
           f"{t['pairs']} cross-article pairs in claims, {t['not_located']} not located); floor {FLOOR}")
+    print(f"  pairs of corroborated claims: {t['corroborated_pair_precision']} "
+          f"({t['corroborated_right']} of {t['corroborated_judged']})")
     if not args.topic:
         out["date"] = dt.date.today().isoformat()
         out["seconds"] = round(time.perf_counter() - t0, 1)

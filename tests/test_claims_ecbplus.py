@@ -41,3 +41,4 @@ def test_pairs_are_right_only_when_they_share_a_gold_chain() -> None:
     out = score_topic([a, b, c], report, chains, names)
     assert (out["pairs"], out["judged"], out["right"], out["cross_event"]) == (4, 3, 1, 2)
     assert out["claims"] == 2 and out["corroborated"] == 1
+    assert (out["corroborated_judged"], out["corroborated_right"]) == (3, 1)
