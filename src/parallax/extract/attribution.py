@@ -293,16 +293,15 @@ def _unnamed_source(text: str, cue: re.Match[str]) -> str | None:
     return np_text
 
 
-def _unnamed_subject(text: str, cue: re.Match[str]) -> str | None:
-    """The unnamed source right before a reporting verb ("officials said"), when it is not
-    someone's ("Trump's spokesman" is left to the named person, as before)."""
+def _unnamed_subject(text: str, cue: re.Match[str], np_text: str | None) -> str | None:
+    """``np_text`` (the cue's unnamed source, :func:`_unnamed_source`) when it is the subject
+    right before a reporting verb ("officials said") and not someone's ("Trump's spokesman" is
+    left to the named person, as before)."""
     word = cue.group(0).lower()
-    if word == "according to" or word.startswith("ask") or _RELATIVE_TAIL.search(text[: cue.start()]):
+    if np_text is None or word == "according to" or word.startswith("ask") \
+            or _RELATIVE_TAIL.search(text[: cue.start()]):
         # "A reporter asked Sanders …": the answer that follows is Sanders's. "BuzzFeed …,
         # citing officials who said …": the sentence is BuzzFeed's relay, read as before.
-        return None
-    np_text = _unnamed_source(text, cue)
-    if np_text is None:
         return None
     knows = _KNOWING_RE.search(np_text)
     owner = re.search(r"['’]s\b", np_text[: knows.start()] if knows else np_text)
@@ -406,7 +405,8 @@ def _find_speaker(sent: Sentence, index: int, quotes: list[tuple[int, int]], ent
             # "But he aimed his fire at Republicans as well as Democrats, …, saying …": the
             # clause's subject is the pronoun, so the speaker is whom it stands for.
             return Attribution(index, last.speaker, word, *span, anonymous=last.anonymous)
-        subject = _unnamed_subject(sent.text, cue)
+        unnamed = _unnamed_source(sent.text, cue)  # read once per cue: as subject here, as last resort below
+        subject = _unnamed_subject(sent.text, cue, unnamed)
         if subject:
             # "Police said John Smith was arrested", "Two people briefed on the talks said Comey
             # was fired": an unnamed source right before the cue is its subject, so a name after
@@ -426,7 +426,6 @@ def _find_speaker(sent: Sentence, index: int, quotes: list[tuple[int, int]], ent
             return Attribution(index, canonical_name(known, defined), word, *span)
         if last and _PRONOUN_BEFORE.search(sent.text[: cue.start()]) and _pronoun_fits(sent.text[: cue.start()], last):
             return Attribution(index, last.speaker, word, *span, anonymous=last.anonymous)
-        unnamed = _unnamed_source(sent.text, cue)
         if unnamed:
             return Attribution(index, canonical_name(unnamed, defined), word, *span, anonymous=True)
     return None
