@@ -25,6 +25,7 @@ Per story (the story is the block: no pair ever crosses stories):
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import itertools
 import re
@@ -242,13 +243,16 @@ _OPPOSITE = [
 ]
 
 
+@functools.lru_cache(maxsize=4096)
+def _outcomes(text: str) -> tuple[int, ...]:
+    """Per pair of _OPPOSITE: 1 when ``text`` reports only the first outcome, -1 only the
+    second, 0 neither or both (a sentence takes part in many links: read once)."""
+    return tuple(int(bool(x.search(text))) - int(bool(y.search(text))) for x, y in _OPPOSITE)
+
+
 def opposite_events(a: str, b: str) -> bool:
     """One sentence reports only one of two opposite outcomes, the other only the other."""
-    for x, y in _OPPOSITE:
-        ax, ay, bx, by = bool(x.search(a)), bool(y.search(a)), bool(x.search(b)), bool(y.search(b))
-        if (ax and not ay and by and not bx) or (ay and not ax and bx and not by):
-            return True
-    return False
+    return any(u * v < 0 for u, v in zip(_outcomes(a), _outcomes(b), strict=True))
 
 
 def _value_links(cands: Sequence[AlignSentence], edges: Mapping[tuple[int, int], float],
