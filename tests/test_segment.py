@@ -17,6 +17,19 @@ def test_sentence_offsets_slice_back() -> None:
         assert text[s.start:s.end] == s.text
 
 
+def test_sentence_opening_with_a_digit_is_split() -> None:
+    # Raqqa article 003: blingfire keeps "…have ended. 90% of the city has been clear." whole.
+    text = "Officials have said that the “major military operations” have ended. 90% of the city has been clear."
+    sents = split_sentences(text)
+    assert [s.text for s in sents] == [
+        "Officials have said that the “major military operations” have ended.", "90% of the city has been clear."]
+    assert all(text[s.start:s.end] == s.text for s in sents)
+    # Words that stand before numbers are not sentence ends.
+    for kept in ("It is the no. 1 rated app in the store.", "The vote was 5 vs. 4 in favour.",
+                 "At 1 a.m. 23-year-old Varnell left the house."):
+        assert [s.text for s in split_sentences(kept)] == [kept]
+
+
 def test_paragraph_break_ends_sentence() -> None:
     sents = split_sentences("Select the best\n\nThen more")
     assert len(sents) == 2

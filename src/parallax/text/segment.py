@@ -16,6 +16,16 @@ _PARA = re.compile(r"[^\n]+")
 # blingfire splits after a closing quote's period but also inside "U.S. officials"; a split
 # whose next piece starts lowercase is almost always an abbreviation, so the pieces are merged.
 _LOWER_START = re.compile(r"^[“\"'‘(\[]?[a-z]")
+# blingfire never splits before a digit: "…have ended. 90% of the city has been clear." stays one
+# sentence (Raqqa, article 003), which hides the second fact from alignment. A lowercase word of
+# two letters or more, an end mark and a digit after the space end a sentence, unless the word is
+# an abbreviation that precedes numbers ("no. 1", "vs. 2", "approx. 30"). On the first 2,700
+# articles of the bench corpus the rule fires 22 times, all real sentence ends once "no." and
+# "a.m." are left out.
+_DIGIT_START = re.compile(r"\b([a-z]{2,})[.!?][\"”’']?(\s+)(?=\d)")
+_BEFORE_NUMBERS = frozenset({"no", "nos", "vs", "approx", "ca", "est", "pp", "vol", "vols", "fig", "figs", "op",
+                             "cf", "ch", "sec", "art", "para", "ext", "tel", "ave", "st", "mt", "ft", "rev",
+                             "gen", "dr", "mr", "mrs", "ms", "sr", "jr", "pt", "pts", "nr", "ref", "ed", "eds"})
 
 
 def article_id(title: str, text: str) -> str:
@@ -54,6 +64,19 @@ def sentence_offsets(chunk: str) -> list[tuple[int, int]]:
     return list(zip(char_at[first].tolist(), char_at[last].tolist(), strict=True))
 
 
+def _split_before_digits(chunk: str, span: list[int]) -> list[list[int]]:
+    """``span`` cut where a sentence ends and the next one opens with a digit (``_DIGIT_START``)."""
+    start, end = span
+    parts = []
+    for m in _DIGIT_START.finditer(chunk, start, end):
+        if m.group(1) in _BEFORE_NUMBERS:
+            continue
+        parts.append([start, m.start(2)])
+        start = m.end(2)
+    parts.append([start, end])
+    return parts
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences of ``text`` with character offsets; paragraph breaks always end a sentence."""
     out: list[Sentence] = []
@@ -69,6 +92,7 @@ def split_sentences(text: str) -> list[Sentence]:
                 spans[-1][1] = end
             else:
                 spans.append([start, end])
+        spans = [part for span in spans for part in _split_before_digits(chunk, span)]
         for start, end in spans:
             a, b = para.start() + start, para.start() + end
             out.append(Sentence(a, b, text[a:b]))
