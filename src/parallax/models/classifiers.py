@@ -15,6 +15,7 @@ that training and inference cannot drift apart.
 
 from __future__ import annotations
 
+import copy
 import functools
 import html
 import json
@@ -30,6 +31,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from .hate_contextual import ContextualHate, load_contextual_hate
 from .headline_cues import HEADLINE_FEATURE_NAMES, headline_features
 from .sentence_cues import SENTENCE_CUE_NAMES, dehumanises_group, sentence_cues
 from .vectors import sentence_vectors
@@ -391,6 +393,17 @@ class TextClassifier:
         self.threshold = float(threshold)
         """Decision threshold on P(positive) tuned at training time (see the model card)."""
         self.meta: dict[str, Any] = meta or {}
+        self.contextual: ContextualHate | None = None
+        """A second stage that reads again the texts this model gives at least its gate
+        (:meth:`with_contextual`; the abuse model has one)."""
+
+    def with_contextual(self, second: ContextualHate) -> TextClassifier:
+        """This model as the first stage of a cascade: texts it gives at least ``second.gate`` are
+        scored by ``second`` instead, and the decision threshold becomes the second stage's."""
+        out = copy.copy(self)
+        out.contextual = second
+        out.threshold = second.threshold
+        return out
 
     def decision_function(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
         """Calibrated logits, shape ``(n,)``; ``vectors`` as in :func:`assemble`."""
@@ -408,6 +421,8 @@ class TextClassifier:
         (ignored by models without an embedding block)."""
         z = np.clip(self.decision_function(texts, vectors), -50.0, 50.0)
         p = 1.0 / (1.0 + np.exp(-z))
+        if self.contextual is not None and len(p):
+            p = self.contextual.rescore(list(texts), p)
         # Guideline rule (subjectivity): a sentence partly inside a quotation is reported speech;
         # its probability is capped at the rate such sentences were subjective in the training
         # data (the model's JSON says which, and on what).
@@ -565,8 +580,12 @@ def model_available(name: str) -> bool:
 
 
 @functools.cache
-def load_classifier(name: str) -> TextClassifier:
-    """Load (once, then cached) the packaged classifier ``name``; see :data:`AVAILABLE`."""
+def load_classifier(name: str, contextual: bool = True) -> TextClassifier:
+    """Load (once, then cached) the packaged classifier ``name``; see :data:`AVAILABLE`.
+
+    The abuse model (``hate``) comes with its contextual second stage
+    (:mod:`parallax.models.hate_contextual`) when that is installed; ``contextual=False`` gives
+    the first stage alone."""
     if name not in AVAILABLE:
         raise KeyError(f"unknown classifier {name!r}; available: {', '.join(AVAILABLE)}")
     root = resources.files("parallax.models") / "weights"
@@ -579,4 +598,9 @@ def load_classifier(name: str) -> TextClassifier:
     meta = json.loads(json_res.read_text(encoding="utf-8"))
     with npz_res.open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
         arrays = {key: npz[key] for key in npz.files}
-    return classifier_from_arrays(meta, arrays)
+    clf = classifier_from_arrays(meta, arrays)
+    if name == "hate" and contextual:
+        second = load_contextual_hate()
+        if second is not None:
+            clf = clf.with_contextual(second)
+    return clf

@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from .encoder_build import BUILD_VERSION, WEIGHTS_SHA256, EncoderUnavailable, ensure_built, model_dir
+from .encoder_build import BUILD_VERSION, WEIGHTS_SHA256, Adapter, EncoderUnavailable, ensure_built, model_dir
 
 DIM = 384
 # all-MiniLM-L6-v2 was trained on ≤128 word pieces and sentence-transformers cuts at 256; news
@@ -57,10 +57,12 @@ def default_threads() -> int:
 class Encoder:
     """all-MiniLM-L6-v2 sentence vectors; use :func:`get_encoder` for the shared instance.
 
-    ``variant`` is ``"int8"`` (default, fast) or ``"fp32"`` (the unquantised reference).
+    ``variant`` is ``"int8"`` (default, fast) or ``"fp32"`` (the unquantised reference);
+    ``adapter``: low-rank updates merged into the weights (a fine-tuned task encoder, see
+    :class:`parallax.models.encoder_build.Adapter`).
     """
 
-    def __init__(self, variant: str = "int8", threads: int | None = None) -> None:
+    def __init__(self, variant: str = "int8", threads: int | None = None, adapter: Adapter | None = None) -> None:
         try:
             import onnxruntime as ort
             from tokenizers import Tokenizer
@@ -70,7 +72,7 @@ class Encoder:
         self.variant = variant
         self.threads = threads or default_threads()
         folder = model_dir()
-        self.path = ensure_built(variant)
+        self.path = ensure_built(variant, adapter)
         tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
         tok.no_padding()
         tok.enable_truncation(MAX_TOKENS)
@@ -130,19 +132,20 @@ class Encoder:
         return out
 
 
-_SHARED: dict[tuple[str, int | None], Encoder] = {}
+_SHARED: dict[tuple[str, int | None, str | None], Encoder] = {}
 _SHARED_LOCK = threading.Lock()
 
 
-def get_encoder(variant: str = "int8", threads: int | None = None) -> Encoder:
-    """The process-wide encoder for ``variant`` (built and loaded on the first call only)."""
-    key = (variant, threads)
+def get_encoder(variant: str = "int8", threads: int | None = None, adapter: Adapter | None = None) -> Encoder:
+    """The process-wide encoder for ``variant`` (and ``adapter``), built and loaded on the first
+    call only."""
+    key = (variant, threads, None if adapter is None else f"{adapter.name}-{adapter.digest}")
     enc = _SHARED.get(key)
     if enc is None:
         with _SHARED_LOCK:
             enc = _SHARED.get(key)
             if enc is None:
-                enc = _SHARED[key] = Encoder(variant, threads)
+                enc = _SHARED[key] = Encoder(variant, threads, adapter)
     return enc
 
 

@@ -20,6 +20,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,31 @@ MISSING_HELP = (
 
 class EncoderUnavailable(RuntimeError):
     """The encoder's weights or runtime are not installed; the message says what to install."""
+
+
+@dataclass(frozen=True)
+class Adapter:
+    """Low-rank updates (LoRA) of some of the encoder's weight matrices, merged before the graph
+    is built: ``W + scale · B · A`` (``A``: rank × in, ``B``: out × rank, Hugging Face layout).
+
+    A task head fine-tuned this way (:mod:`parallax.models.hate_contextual`) ships a few hundred
+    kB of arrays instead of a second 90 MB model; its graph is built once into the cache, named
+    after ``name`` and ``digest`` (a hash of the arrays: other arrays, another model file).
+    """
+
+    name: str
+    digest: str
+    deltas: Mapping[str, tuple[np.ndarray, np.ndarray]]
+    scale: float
+
+    def merged(self, weights: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The encoder's weights with the updates added."""
+        out = dict(weights)
+        for key, (a, b) in self.deltas.items():
+            if key not in out or out[key].shape != (b.shape[0], a.shape[1]):
+                raise ValueError(f"adapter {self.name!r} does not fit weight {key!r}")
+            out[key] = (out[key] + self.scale * (b.astype(np.float32) @ a.astype(np.float32))).astype(np.float32)
+        return out
 
 
 def model_dir() -> Path:
@@ -228,29 +254,34 @@ def cache_dir() -> Path:
     return Path(root) / "encoder"
 
 
-def model_path(variant: str) -> Path:
-    """Cached path of the ``fp32`` or ``int8`` model for this build and these weights."""
+def model_path(variant: str, adapter: Adapter | None = None) -> Path:
+    """Cached path of the ``fp32`` or ``int8`` model for this build and these weights (with
+    ``adapter`` merged, if given)."""
     import onnxruntime
 
     tag = f"minilm-l6-v{BUILD_VERSION}-{WEIGHTS_SHA256[:12]}-ort{onnxruntime.__version__}"
+    if adapter is not None:
+        tag += f"-{adapter.name}-{adapter.digest}"
     return cache_dir() / f"{tag}.{variant}.onnx"
 
 
-def ensure_built(variant: str = "int8") -> Path:
-    """The ``fp32`` or ``int8`` model, built into the cache if it is not there yet.
+def ensure_built(variant: str = "int8", adapter: Adapter | None = None) -> Path:
+    """The ``fp32`` or ``int8`` model (``adapter`` merged, if given), built into the cache if it
+    is not there yet.
 
     Written to a temporary name and renamed, so that concurrent first uses never read half a file.
     """
     if variant not in ("fp32", "int8"):
         raise ValueError(f"variant must be 'fp32' or 'int8', not {variant!r}")
-    target = model_path(variant)
+    target = model_path(variant, adapter)
     if target.is_file():
         return target
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fp32 = model_path("fp32")
+        fp32 = model_path("fp32", adapter)
         if not fp32.is_file():
-            _atomic_write(fp32, build_graph(load_weights()))
+            weights = load_weights()
+            _atomic_write(fp32, build_graph(adapter.merged(weights) if adapter else weights))
         if variant == "int8":
             with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
                 out = Path(tmp) / "int8.onnx"
