@@ -152,7 +152,7 @@ def test_measures_written_as_compounds_conflict() -> None:
 def test_sums_conflict_only_across_one_fact() -> None:
     """Sums of money read as intervals ("$882 billion" exact, "$800 billion" round); they are
     compared only across two sentences the same-fact model links (claims.align)."""
-    from parallax.claims.align import _value_links
+    from parallax.claims.values import value_links as _value_links
 
     (a,) = money_figures("His health care plan would cut Medicare by $800 billion.", 0)
     (b,) = money_figures("The ad cites $882 billion in Medicare cuts.", 0)
@@ -165,15 +165,39 @@ def test_sums_conflict_only_across_one_fact() -> None:
              _sent("b", "Trump insists that Congress appropriate $5.7 billion for the wall."),
              _sent("c", "Trump wants $5.6 billion for the wall, and $1.4 billion was approved.")]
     found, _ = _value_links(cands, {(0, 1): 0.9, (1, 2): 0.9})
-    # One sum each side: a dispute; two sums on one side: which one is the fact is unknown.
+    # One sum each side: a dispute. Two sums on one side: the one "for the wall" answers the
+    # other side's "for the wall" ($5.6 against $5.7 billion: a dispute too).
+    assert set(found) == {(0, 1), (1, 2)}
+    assert found[(1, 2)][1].text == "$5.6 billion"
+    cands[2] = _sent("c", "Trump wants $5.6 billion, and $1.4 billion was approved.")
+    found, _ = _value_links(cands, {(0, 1): 0.9, (1, 2): 0.9})
+    # Nothing says which of the two sums answers "$5.7 billion for the wall": no dispute.
     assert set(found) == {(0, 1)}
+
+
+def test_sums_in_sentences_with_several_are_paired_by_what_they_pay_for() -> None:
+    """Two sums in one sentence: each is compared with the other sentence's sum about the same
+    thing, read from the words around it (BASIL's 2019 border emergency, $3.6 vs $3.5 billion)."""
+    from parallax.claims.values import value_links as _value_links
+
+    cands = [
+        _sent("nyt", "The declaration enables the president to divert $3.6 billion from military construction "
+                     "projects to the wall, and to tap $2.5 billion from counterdrug programs."),
+        _sent("hpo", "Trump would also seek to unlock money from the military construction budget, to the tune "
+                     "of $3.5 billion."),
+        _sent("fox", "The order frees $2.5 billion from counterdrug programs and $3.6 billion from military "
+                     "construction projects."),
+    ]
+    found, _ = _value_links(cands, {(0, 1): 0.9, (0, 2): 0.9, (1, 2): 0.9})
+    assert set(found) == {(0, 1), (1, 2)}  # nyt and fox agree, pair by pair
+    assert {found[(0, 1)][0].text, found[(0, 1)][1].text} == {"$3.6 billion", "$3.5 billion"}
 
 
 def test_years_conflict_only_under_one_preposition_across_one_fact() -> None:
     """"since 2002" / "since 2003" for one fact is a dispute; "since 2002" / "in 2003" is not,
     nor is a decade ("since the 1990s") or a span ("2002-03")."""
-    from parallax.claims.align import _value_links
     from parallax.claims.disputes import year_figures
+    from parallax.claims.values import value_links as _value_links
 
     assert [f.value for f in year_figures("He has served since the 1990s and in 2002-03.", 0)] == []
 
@@ -206,7 +230,8 @@ def test_a_count_of_people_is_of_the_event_its_own_clause_names() -> None:
 def test_two_linked_sentences_dated_years_apart_are_two_facts() -> None:
     """"governor from 1996 to 2007" / "lieutenant governor from 1993 to 1996": no claim joins
     them, and no dispute is raised either."""
-    from parallax.claims.align import _value_disputes, _value_links
+    from parallax.claims.values import value_disputes as _value_disputes
+    from parallax.claims.values import value_links as _value_links
 
 
     cands = [_sent("a", "He was the longest-serving Arkansas governor, from 1996 to 2007."),

@@ -13,5 +13,8 @@ Modules:
 - ``samefact``: the same-fact pair model (meaning from the shared encoder, names, figures,
   negation), trained on the claims gold's tune half.
 - ``disputes``: figures as intervals, comparable figures, contradicting accounts.
+- ``values``: sums and years that undo a link the same-fact model accepted (one thing stated
+  with two values is a dispute; datings years apart are two facts), sums paired by what they
+  pay for when a sentence holds several.
 - ``stance``: the FNC-1 stance model (agree / disagree / discuss / unrelated).
 """

@@ -43,14 +43,11 @@ from parallax.claims.disputes import (
     conflicting,
     contradicts,
     figures,
-    money_figures,
     polarity,
-    year_figures,
-    years_apart,
-    years_disagree,
 )
 from parallax.claims.origins import origin_basis, rewritten_articles, speaker_key, trace_origins
 from parallax.claims.samefact import FEATURES, PairText, load_samefact, pair_features
+from parallax.claims.values import independent, value_disputes, value_links
 from parallax.models.encoder import encode
 from parallax.stories.groups import complete_link
 from parallax.types import Claim, Mention, Quantity, StoryAlignment
@@ -135,7 +132,7 @@ def align_story(story_id: str, sentences: Sequence[AlignSentence],
     edges = _accepted(pairs, rows)
     for pair in [p for p in edges if opposite_events(cands[p[0]].text, cands[p[1]].text)]:
         del edges[pair]  # a firing and a hiring: two facts (see _OPPOSITE)
-    value_clashes, dated_apart = _value_links(cands, edges)
+    value_clashes, dated_apart = value_links(cands, edges)
     for pair in [*value_clashes, *dated_apart]:  # a dispute, or two facts: no link either way
         del edges[pair]
     rewrites = rewritten_articles(edges, [c.article for c in cands])
@@ -145,7 +142,7 @@ def align_story(story_id: str, sentences: Sequence[AlignSentence],
     for i, root in enumerate(roots):
         groups.setdefault(root, []).append(i)
 
-    disputes_raw = _find_disputes(cands, figs, space, roots, meaning) + _value_disputes(value_clashes, roots)
+    disputes_raw = _find_disputes(cands, figs, space, roots, meaning) + value_disputes(value_clashes, roots)
     in_dispute = {i for d in disputes_raw for side in d["sides"] for i in side}
     claims: dict[int, Claim] = {}
     for root, members in groups.items():
@@ -253,53 +250,6 @@ def _outcomes(text: str) -> tuple[int, ...]:
 def opposite_events(a: str, b: str) -> bool:
     """One sentence reports only one of two opposite outcomes, the other only the other."""
     return any(u * v < 0 for u, v in zip(_outcomes(a), _outcomes(b), strict=True))
-
-
-def _value_links(cands: Sequence[AlignSentence], edges: Mapping[tuple[int, int], float],
-                 ) -> tuple[dict[tuple[int, int], tuple[Figure, Figure]], list[tuple[int, int]]]:
-    """Links the same-fact model accepted that the values of their two sentences undo.
-
-    First, links whose sentences each hold one sum of money, the two incompatible ("$5.6
-    billion" / "$5.7 billion"), or one year under the same preposition a year or two apart
-    ("has led House Democrats since 2002" / "since 2003"): one fact stated with two values is
-    a dispute, never a corroboration. Second, links whose sentences date one thing further apart
-    than a misreport (``disputes.years_apart``: "governor from 1996 to 2007" / "lieutenant
-    governor from 1993 to 1996"): two facts the link joined, no dispute. Each sentence's values
-    are read once.
-    """
-    values: dict[int, tuple[list[Figure], list[Figure]]] = {}
-
-    def values_of(k: int) -> tuple[list[Figure], list[Figure]]:
-        if k not in values:
-            values[k] = (money_figures(cands[k].text, cands[k].start), year_figures(cands[k].text, cands[k].start))
-        return values[k]
-
-    clashes: dict[tuple[int, int], tuple[Figure, Figure]] = {}
-    apart: list[tuple[int, int]] = []
-    for i, j in edges:
-        for a, b, clash in zip(values_of(i), values_of(j), (conflicting, years_disagree), strict=True):
-            if len(a) == 1 and len(b) == 1 and clash(a[0], b[0]) and _independent(cands[i], cands[j]):
-                clashes[(i, j)] = (a[0], b[0])
-                break
-        else:
-            years_i, years_j = values_of(i)[1], values_of(j)[1]
-            if len(years_i) == 1 and len(years_j) == 1 and years_apart(years_i[0], years_j[0]):
-                apart.append((i, j))
-    return clashes, apart
-
-
-def _value_disputes(found_values: Mapping[tuple[int, int], tuple[Figure, Figure]], roots: list[int],
-                    ) -> list[dict[str, Any]]:
-    """Figure disputes (``_find_disputes`` records) for the conflicting sums and years, per pair of
-    claim groups (their link is dropped, so complete linkage never puts the two in one group)."""
-    found: dict[tuple[int, int], dict[str, Any]] = {}
-    for (i, j), (a, b) in found_values.items():
-        key = (min(roots[i], roots[j]), max(roots[i], roots[j]))
-        rec = found.setdefault(key, {"kind": "figure", "frame": [], "family": a.family, "sides": ({}, {})})
-        side_i, side_j = (0, 1) if roots[i] == key[0] else (1, 0)
-        rec["sides"][side_i][i] = a
-        rec["sides"][side_j][j] = b
-    return list(found.values())
 
 
 def _same_figure(a: Figure, b: Figure) -> bool:
@@ -411,7 +361,7 @@ def _find_disputes(cands: list[AlignSentence], figs: list[list[Figure]], space: 
     common = {t for t, k in counts.items() if n_articles >= 3 and k > n_articles / 2}
     with_figs = [i for i, f in enumerate(figs) if f]
     for i, j in itertools.combinations(with_figs, 2):
-        if roots[i] == roots[j] or not _independent(cands[i], cands[j]):
+        if roots[i] == roots[j] or not independent(cands[i], cands[j]):
             continue
         for a, b in itertools.product(figs[i], figs[j]):
             if conflicting(a, b):
@@ -423,7 +373,7 @@ def _find_disputes(cands: list[AlignSentence], figs: list[list[Figure]], space: 
                 rec["sides"][side_j][j] = b
     pol: dict[int, Polarity] = {}
     for (i, j) in space.similar_pairs(ACCOUNT_COSINE):
-        if roots[i] == roots[j] or not _independent(cands[i], cands[j]) or _opinion(cands[i]) or _opinion(cands[j]) \
+        if roots[i] == roots[j] or not independent(cands[i], cands[j]) or _opinion(cands[i]) or _opinion(cands[j]) \
                 or meaning(i, j) < ACCOUNT_MEANING:
             continue
         for k in (i, j):
@@ -467,11 +417,6 @@ def _quoted(text: str) -> bool:
 def _opinion(s: AlignSentence) -> bool:
     """The article's own opinion (an attributed statement is a report, whatever its tone)."""
     return s.subjective and not s.speaker
-
-
-def _independent(a: AlignSentence, b: AlignSentence) -> bool:
-    """Two statements can oppose each other: different articles, or different speakers."""
-    return a.article != b.article or (a.speaker or "") != (b.speaker or "")
 
 
 _FRAME_QUESTION = {
