@@ -257,3 +257,13 @@ def test_opposite_outcomes_are_two_facts() -> None:
     assert not opposite_events(fired, "Cheeks was fired as head coach of the 76ers.")
     assert not opposite_events("The 76ers fired Cheeks and hired Tony DiLeo to replace him.", fired)
     assert not opposite_events("Klitschko beat Thompson in six rounds.", "Thompson lost to Klitschko.")
+
+
+def test_digest_gives_one_side_per_value(raqqa_report: dict[str, Any]) -> None:
+    """Positions that give one value are one side of a digest line, whoever says each: Dillon's
+    "90 [percent]" and article 003's "90%" stand together against "the entire city"."""
+    lines = [line for s in raqqa_report["stories"] for line in s["summary"] if line.startswith("Disputed, how much")]
+    assert len(lines) == 1, lines
+    sides = lines[0].split(": ", 1)[1].rstrip(".").split("); ")
+    assert len(sides) == 2, lines
+    assert "90 [percent]" in sides[0] and "90%" in sides[0] and "the entire city" in sides[1]

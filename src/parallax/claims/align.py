@@ -505,13 +505,21 @@ def _digest(claims: list[Claim], disputes: list[dict[str, Any]]) -> tuple[list[s
     for d in disputes:
         if d["kind"] == "account" and not all(p["attributed_to"] for p in d["positions"]):
             continue  # a negation heuristic alone is not enough to print a dispute in the digest
-        sides = []
-        for p in d["positions"]:
+        # Positions that give one value are one side of the line: "“90 [percent]” (Ryan Dillon);
+        # “90%” (1 article, unattributed)" against "the entire city" read as three accounts.
+        sides: dict[Any, tuple[list[str], list[str]]] = {}
+        for k, p in enumerate(d["positions"]):
             n = len(p["articles"])
             who = (p["attributed_to"] or ", ".join(p["outlets"])
                    or f"{n} article{'s' if n > 1 else ''}, unattributed")
-            sides.append(f"“{p['text']}” ({who})" if d["kind"] == "figure" else f"{p['text']} ({who})")
-        lines.append(f"Disputed, {d['about']}: " + "; ".join(sides) + ".")
+            key = p["value"] if d["kind"] == "figure" and p["value"] is not None else ("position", k)
+            texts, whos = sides.setdefault(key, ([], []))
+            text = f"“{p['text']}”" if d["kind"] == "figure" else p["text"]
+            if text not in texts:
+                texts.append(text)
+            whos.append(who)
+        lines.append(f"Disputed, {d['about']}: "
+                     + "; ".join(f"{' / '.join(texts)} ({'; '.join(whos)})" for texts, whos in sides.values()) + ".")
         refs.append([p["claim"] for p in d["positions"]])
     return lines, refs
 
