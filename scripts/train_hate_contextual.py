@@ -293,7 +293,7 @@ def main() -> int:
     y_dav = np.asarray([dav_test.labels[i] for i in dav_idx])
     hxd = "HateXplain val, test50 half (posts never used for training or choices; same source as the training posts)"
     in_dist = [
-        _row("HateXplain val, train50 posts held out of training", "240 posts (calibration and threshold)",
+        _row("HateXplain val, train50 posts held out of training", f"{len(held)} posts (calibration and threshold)",
              "macro_f1", model.meta["held_out_macro_f1"], len(held)),
         _row(hxd, "binary abusive vs normal", "macro_f1", macro_f1(y_te, p_te, model.threshold), len(y_te)),
         _row(hxd, "binary abusive vs normal", "roc_auc", roc_auc_score(y_te, p_te), len(y_te)),
