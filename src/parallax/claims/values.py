@@ -94,8 +94,8 @@ def _counterparts(x: Stated, xs: Sequence[Figure], y: Stated, ys: Sequence[Figur
     sentences hold several: "divert $3.6 billion from military construction projects …, and $2.5
     billion from counter-drug funds" / "the military construction budget, to the tune of $3.5
     billion" (BASIL, the 2019 border emergency). Each sum is read with the words around it; the
-    pair must share ``COUNTERPART_SHARED`` content stems that no other pairing shares as many of
-    (mutual best, no tie). Otherwise None: which sum answers which is not known."""
+    pairing that shares the most content stems wins, if it shares ``COUNTERPART_SHARED`` or more
+    and no other pairing shares as many. Otherwise None: which sum answers which is not known."""
     def split(sent: Stated, a: Figure, b: Figure) -> int:
         # The words between two sums belong to the first up to the last clause break, to the
         # second after it: "$3.6 billion from military construction projects, and to tap $2.5
@@ -128,7 +128,7 @@ def _counterparts(x: Stated, xs: Sequence[Figure], y: Stated, ys: Sequence[Figur
 
 def value_disputes(found_values: Mapping[tuple[int, int], tuple[Figure, Figure]], roots: list[int],
                     ) -> list[dict[str, Any]]:
-    """Figure disputes (``_find_disputes`` records) for the conflicting sums and years, per pair of
+    """Figure disputes (records like ``align._find_disputes``'s) for the conflicting sums and years, per pair of
     claim groups (their link is dropped, so complete linkage never puts the two in one group)."""
     found: dict[tuple[int, int], dict[str, Any]] = {}
     for (i, j), (a, b) in found_values.items():
