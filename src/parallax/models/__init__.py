@@ -6,7 +6,8 @@ Takes texts; gives calibrated probabilities, or sentence vectors. Weights are pl
 import this package; it imports no stage.
 
 Modules:
-- ``classifiers``: hashed word/char n-gram features, linear models, loading and batch scoring.
+- ``classifiers``: linear models (and the abuse model's cascade), loading and batch scoring.
+- ``features``: the classifiers' features: normalisation, hashed word/char n-grams, IDF, style cues.
 - ``cards``: what a packaged model records about itself (threshold, training data and licences,
   the in- and out-of-distribution figures of its ``"evaluation"`` block), for ``classify --about``.
 - ``headline_cues``: the binary headline cues of the clickbait model.
