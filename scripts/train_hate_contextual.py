@@ -38,11 +38,18 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import f1_score, roc_auc_score
+from sklearn.metrics import roc_auc_score
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "scripts")]
-from classifier_data import hatexplain_halves, load_davidson, load_hatexplain_val, load_news_sentences  # noqa: E402
+from classifier_data import (  # noqa: E402
+    hatexplain_halves,
+    load_davidson,
+    load_hatexplain_val,
+    load_news_sentences,
+    macro_f1,
+)
+from classifier_fit import best_threshold, platt  # noqa: E402
 from datapath import data_root  # noqa: E402
 
 WEIGHTS = ROOT / "src" / "parallax" / "models" / "weights"
@@ -76,15 +83,6 @@ PROTOCOL = ("a cascade: the linear abuse model (hate.json) first; texts it gives
             "the macro-F1 threshold; the gate passes the top 5 % of held-out news sentences (a cost). test50 was "
             "read twice: 0.694 with a first gate fitted on the held-out posts (invalid: the linear model was "
             "trained on them), then the figures below with the cost rule")
-
-
-def macro_f1(y: np.ndarray, p: np.ndarray, t: float) -> float:
-    return float(f1_score(y, (p >= t).astype(int), average="macro"))
-
-
-def best_threshold(y: np.ndarray, p: np.ndarray) -> float:
-    grid = np.round(np.arange(0.05, 0.951, 0.01), 2)
-    return float(max(grid, key=lambda t: (macro_f1(y, p, t), -abs(t - 0.5))))
 
 
 def held_out_split(labels: list[int], platforms: list[str], n: int, seed: int) -> tuple[list[int], list[int]]:
@@ -187,25 +185,22 @@ def calibrate(arrays: dict[str, np.ndarray], texts: list[str], y: np.ndarray, ne
     """The shipped second stage from trained arrays: Platt and threshold from held-out posts, the
     gate from held-out news sentences (``news``), all read through Parallax's runtime (the graph
     built from the merged weights, int8)."""
-    from sklearn.linear_model import LogisticRegression
-
     from parallax.models.classifiers import load_classifier
     from parallax.models.hate_contextual import ContextualHate, adapter_from_arrays
 
     adapter = adapter_from_arrays("hate", {k: v for k, v in arrays.items() if k[:2] in ("A/", "B/")}, ALPHA / RANK)
     head, bias = arrays["head"].astype(np.float64), float(arrays["bias"][0])
     raw = ContextualHate(adapter, head, bias, (1.0, 0.0), gate=0.0, threshold=0.5, meta={})
-    fit = LogisticRegression(C=1e6, max_iter=1000).fit(raw.logits(texts)[:, None], y)
-    platt = (float(fit.coef_[0][0]), float(fit.intercept_[0]))
-    alone_model = ContextualHate(adapter, head, bias, platt, gate=0.0, threshold=0.5, meta={})
+    calibration = platt(raw.logits(texts), y)
+    alone_model = ContextualHate(adapter, head, bias, calibration, gate=0.0, threshold=0.5, meta={})
     p = alone_model.predict_proba(texts)
-    threshold = best_threshold(y, p)
+    threshold = best_threshold(y, p, macro_f1)
     alone = macro_f1(y, p, threshold)
     first_news = load_classifier("hate", contextual=False).predict_proba(news)
     gate = round(float(np.quantile(first_news, 1.0 - GATE_NEWS_SHARE)), 4)
     log(f"held-out posts: ROC-AUC {roc_auc_score(y, p):.3f}, macro-F1 {alone:.3f} at {threshold:.2f}; gate {gate:.2f}")
     scores = {"held_out_macro_f1": round(alone, 3), "held_out_roc_auc": round(float(roc_auc_score(y, p)), 3)}
-    return ContextualHate(adapter, head, bias, platt, gate=gate, threshold=threshold, meta=scores)
+    return ContextualHate(adapter, head, bias, calibration, gate=gate, threshold=threshold, meta=scores)
 
 
 def cascade(model: Any, texts: list[str]) -> tuple[np.ndarray, float]:
@@ -262,7 +257,8 @@ def main() -> int:
                     help="evaluate these trained arrays (.npz) instead of training again")
     ap.add_argument("--card-only", action="store_true", help="rewrite the card from hate_contextual.json")
     ap.add_argument("--skip-cross-platform", action="store_true",
-                    help="do not train the second model (without Gab posts) that measures the cross-platform figure")
+                    help="do not train the second model (without Gab posts) that measures the cross-platform "
+                         "figure; prints the figures and writes nothing (the card would lack that figure)")
     args = ap.parse_args()
     if args.card_only:
         write_card(json.loads((WEIGHTS / "hate_contextual.json").read_text(encoding="utf-8")))
@@ -331,6 +327,9 @@ def main() -> int:
         for r in evaluation[part]:
             log(f"{part:20} {r['metric']:13} {r['value']:.3f}  {r['data']}, {r['split']} (n={r['n']})")
     log(f"second stage read {passed_te:.3f} of test50 posts and {passed_news:.4f} of news sentences")
+    if args.skip_cross_platform:
+        log("--skip-cross-platform: nothing written")
+        return 0
     import torch
     import transformers
 
