@@ -7,7 +7,7 @@ vector, on:
 
 - HateXplain *train50* posts (the validation split's fixed half that ``scripts/classifier_ood.py``
   trains on; MIT), less a held-out quarter (240 posts, seeded, by label and platform) kept for
-  calibration, threshold and gate; each post weighs 3, each rationale snippet 1;
+  calibration and threshold; each post weighs 3, each rationale snippet 1;
 - 1,000 Davidson train80 tweets (seeded sample), 1,500 news sentences (negatives).
 
 Chosen on the 240 held-out posts only (1 Dec 2026, 6th session): Davidson 0 / 1,000 / 3,000
@@ -16,8 +16,8 @@ read once, at the end, for the figures; it never chooses anything.
 
 The arrays are evaluated through Parallax's own runtime (the ONNX graph built from the merged
 weights, int8, as shipped): Platt calibration and the macro-F1 threshold come from the held-out
-posts; the gate (the linear model's probability from which a text is read again) is the highest
-that keeps the held-out macro-F1 of the cascade within 0.005 of the contextual model alone.
+posts; the gate (the linear model's probability from which a text is read again) is a cost: the
+probability the first stage gives the top 5 % of held-out news sentences.
 
 Needs torch and transformers (training only; Parallax itself never imports them):
 
@@ -33,7 +33,6 @@ import argparse
 import json
 import random
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +50,7 @@ from classifier_data import (  # noqa: E402
 )
 from classifier_fit import best_threshold, platt  # noqa: E402
 from datapath import data_root  # noqa: E402
+from lora_fit import LoraRecipe, train_lora  # noqa: E402
 
 WEIGHTS = ROOT / "src" / "parallax" / "models" / "weights"
 SEED = 20261201
@@ -102,83 +102,9 @@ def held_out_split(labels: list[int], platforms: list[str], n: int, seed: int) -
 
 def train(rows: list[tuple[str, int, float]], log: Any) -> dict[str, np.ndarray]:
     """Fine-tune and return the arrays to ship: ``A/<weight>``, ``B/<weight>``, ``head``, ``bias``."""
-    import torch
-    from tokenizers import Tokenizer
-    from transformers import BertModel
-
-    from parallax.models.encoder_build import model_dir
-
-    torch.manual_seed(SEED)
-    torch.use_deterministic_algorithms(True)
-    folder = model_dir()
-    tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    tok.enable_truncation(MAX_TOKENS)
-    tok.enable_padding()
-    model = BertModel.from_pretrained(str(folder), add_pooling_layer=False)
-    for p in model.parameters():
-        p.requires_grad = False
-
-    class LoRA(torch.nn.Module):
-        def __init__(self, base: torch.nn.Linear) -> None:
-            super().__init__()
-            self.base = base
-            self.A = torch.nn.Parameter(torch.randn(RANK, base.in_features) / base.in_features ** 0.5)
-            self.B = torch.nn.Parameter(torch.zeros(base.out_features, RANK))
-
-        def forward(self, x: torch.Tensor) -> torch.Tensor:
-            return self.base(x) + (x @ self.A.T @ self.B.T) * (ALPHA / RANK)
-
-    adapted: dict[str, LoRA] = {}
-    for i, layer in enumerate(model.encoder.layer):
-        for path in ADAPTED:
-            *parents, leaf = path.split(".")
-            owner = layer
-            for name in parents:
-                owner = getattr(owner, name)
-            lora = LoRA(getattr(owner, leaf))
-            setattr(owner, leaf, lora)
-            adapted[f"encoder.layer.{i}.{path}.weight"] = lora
-    head = torch.nn.Linear(384, 1)
-    params = [p for m in adapted.values() for p in (m.A, m.B)] + list(head.parameters())
-    opt = torch.optim.AdamW(params, lr=LEARNING_RATE, weight_decay=0.01)
-    steps = EPOCHS * (len(rows) // BATCH)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: max(0.0, 1.0 - s / steps))
-
-    def forward(texts: list[str]) -> torch.Tensor:
-        enc = tok.encode_batch(texts)
-        ids = torch.tensor([e.ids for e in enc])
-        mask = torch.tensor([e.attention_mask for e in enc])
-        h = model(input_ids=ids, attention_mask=mask).last_hidden_state
-        m = mask.unsqueeze(-1).float()
-        pooled = (h * m).sum(1) / m.sum(1)
-        return head(VECTOR_SCALE * torch.nn.functional.normalize(pooled, dim=-1)).squeeze(-1)
-
-    rng = random.Random(SEED)
-    t0 = time.perf_counter()
-    for epoch in range(EPOCHS):
-        order = list(range(len(rows)))
-        rng.shuffle(order)
-        total = 0.0
-        for k in range(0, len(order) - BATCH + 1, BATCH):
-            batch = [rows[i] for i in order[k:k + BATCH]]
-            logits = forward([b[0] for b in batch])
-            y = torch.tensor([float(b[1]) for b in batch])
-            w = torch.tensor([b[2] for b in batch])
-            loss = (torch.nn.functional.binary_cross_entropy_with_logits(logits, y, reduction="none") * w).mean()
-            loss.backward()
-            opt.step()
-            sched.step()
-            opt.zero_grad()
-            total += float(loss.detach())
-        log(f"epoch {epoch + 1}/{EPOCHS}: mean loss {total / max(1, len(order) // BATCH):.4f} "
-            f"({time.perf_counter() - t0:.0f} s)")
-    out = {}
-    for key, lora in adapted.items():
-        out["A/" + key] = lora.A.detach().numpy().astype(np.float32)
-        out["B/" + key] = lora.B.detach().numpy().astype(np.float32)
-    out["head"] = (VECTOR_SCALE * head.weight.detach().numpy()[0]).astype(np.float32)
-    out["bias"] = head.bias.detach().numpy().astype(np.float32)
-    return out
+    return train_lora(rows, LoraRecipe(seed=SEED, rank=RANK, alpha=ALPHA, epochs=EPOCHS, learning_rate=LEARNING_RATE,
+                                       batch=BATCH, max_tokens=MAX_TOKENS, adapted=ADAPTED,
+                                       vector_scale=VECTOR_SCALE), log)
 
 
 def calibrate(arrays: dict[str, np.ndarray], texts: list[str], y: np.ndarray, news: list[str], log: Any) -> Any:

@@ -18,6 +18,8 @@ Modules:
   (low-rank updates), a fine-tuned variant of it.
 - ``hate_contextual``: the abuse model's second stage, the encoder fine-tuned on HateXplain with
   low-rank adapters; it reads again the texts the linear abuse model flags.
+- ``pair_reader``: a cross-encoder, two texts read together by the encoder fine-tuned with
+  low-rank adapters; the same-fact model's optional second stage (``claims.samefact``).
 - ``sentence_cues``: ``sentence_cues(texts)``, stylistic cues of a sentence (person, hedges,
   intensifiers, attribution, quantities, quotation…) for the sentence-level heads.
 - ``static_encoder``: ``encode_static(texts)``, a static word-piece table distilled from the

@@ -23,6 +23,7 @@ import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 
@@ -77,6 +78,7 @@ class Encoder:
         tok.no_padding()
         tok.enable_truncation(MAX_TOKENS)
         self._tokenizer = tok
+        self._pair_tokenizers: dict[int, Any] = {}
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = 1
         opts.inter_op_num_threads = 1
@@ -99,6 +101,25 @@ class Encoder:
         out = self.session.run(["embedding"], {"input_ids": arr, "attention_mask": np.ones_like(arr)})
         return np.asarray(out[0][0], dtype=np.float32)
 
+    def encode_pairs(self, pairs: Sequence[tuple[str, str]], max_tokens: int = MAX_TOKENS) -> np.ndarray:
+        """Unit-length vectors of text pairs read together ("[CLS] a [SEP] b [SEP]", the longer
+        side cut first past ``max_tokens``), for a model fine-tuned on pairs (an ``adapter``).
+
+        Token types are all 0 (the graph has no type input): the pair models are trained so.
+        Each pair runs alone, like :meth:`encode`, so its vector never depends on the batch.
+        """
+        if not len(pairs):
+            return np.zeros((0, DIM), dtype=np.float32)
+        tok = self._pair_tokenizers.get(max_tokens)
+        if tok is None:
+            from tokenizers import Tokenizer
+
+            tok = Tokenizer.from_str(self._tokenizer.to_str())
+            tok.no_padding()
+            tok.enable_truncation(max_tokens)
+            self._pair_tokenizers[max_tokens] = tok
+        return self._run_all([e.ids for e in tok.encode_batch([(a, b) for a, b in pairs])])
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length float32 vectors, shape (len(texts), 384), in the order given.
 
@@ -109,7 +130,9 @@ class Encoder:
             raise TypeError("encode() takes a sequence of texts, not one string")
         if not len(texts):
             return np.zeros((0, DIM), dtype=np.float32)
-        ids = self.tokenize(texts)
+        return self._run_all(self.tokenize(texts))
+
+    def _run_all(self, ids: list[list[int]]) -> np.ndarray:
         # Longest first, so that the slowest items start early and the workers finish together.
         order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
         out = np.empty((len(ids), DIM), dtype=np.float32)

@@ -78,6 +78,18 @@ class Adapter:
         return out
 
 
+def adapter_from_arrays(name: str, arrays: dict[str, np.ndarray], scale: float) -> Adapter:
+    """An :class:`Adapter` from arrays named ``A/<weight>`` and ``B/<weight>``."""
+    keys = sorted(k[2:] for k in arrays if k.startswith("A/"))
+    digest = hashlib.sha256()
+    for k in keys:
+        for part in ("A/", "B/"):
+            digest.update(k.encode() + part.encode())
+            digest.update(np.ascontiguousarray(arrays[part + k], dtype=np.float32).tobytes())
+    digest.update(repr(scale).encode())
+    return Adapter(name, digest.hexdigest()[:12], {k: (arrays["A/" + k], arrays["B/" + k]) for k in keys}, scale)
+
+
 def model_dir() -> Path:
     """The folder of the installed weights package (config, tokenizer, safetensors)."""
     try:

@@ -18,7 +18,6 @@ alone, so a text's probability never depends on the batch it comes in.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from .encoder_build import Adapter
+from .encoder_build import Adapter, adapter_from_arrays
 
 WEIGHTS = "hate_contextual.npz"
 META = "hate_contextual.json"
@@ -67,18 +66,6 @@ class ContextualHate:
         if len(todo):
             out[todo] = self.predict_proba([texts[int(i)] for i in todo])
         return out
-
-
-def adapter_from_arrays(name: str, arrays: dict[str, np.ndarray], scale: float) -> Adapter:
-    """An :class:`Adapter` from arrays named ``A/<weight>`` and ``B/<weight>``."""
-    keys = sorted(k[2:] for k in arrays if k.startswith("A/"))
-    digest = hashlib.sha256()
-    for k in keys:
-        for part in ("A/", "B/"):
-            digest.update(k.encode() + part.encode())
-            digest.update(np.ascontiguousarray(arrays[part + k], dtype=np.float32).tobytes())
-    digest.update(repr(scale).encode())
-    return Adapter(name, digest.hexdigest()[:12], {k: (arrays["A/" + k], arrays["B/" + k]) for k in keys}, scale)
 
 
 @functools.cache
