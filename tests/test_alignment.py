@@ -191,6 +191,13 @@ def test_sums_in_sentences_with_several_are_paired_by_what_they_pay_for() -> Non
     found, _ = _value_links(cands, {(0, 1): 0.9, (0, 2): 0.9, (1, 2): 0.9})
     assert set(found) == {(0, 1), (1, 2)}  # nyt and fox agree, pair by pair
     assert {found[(0, 1)][0].text, found[(0, 1)][1].text} == {"$3.6 billion", "$3.5 billion"}
+    # Two sentences that share a sum agree on it; their other sums are other things.
+    shared = [_sent("nyt", "Trump would have about $8 billion in all for barriers, significantly more than the "
+                           "$5.7 billion he unsuccessfully demanded from Congress."),
+              _sent("hpo", "The deal provides a fraction of Trump's originally proposed figure of $5.7 billion "
+                           "for construction of a wall or physical barrier.")]
+    found, _ = _value_links(shared, {(0, 1): 0.9})
+    assert not found
 
 
 def test_years_conflict_only_under_one_preposition_across_one_fact() -> None:

@@ -343,3 +343,26 @@ def test_two_people_of_one_family_are_two_speakers() -> None:
     ents = _ents(text, ("Trayvon Martin", "PERSON"), ("Tracy Martin", "PERSON"))
     assert "Tracy Martin" not in full_names(ents)
     assert [a.speaker for a in attribute(text, split_sentences(text), ents)] == ["Tracy Martin"]
+
+
+def test_objects_compounds_and_relatives_are_not_speakers() -> None:
+    # Found on the claims gold's tune half and the BASIL triplets outside it (1 Dec 2026).
+    text = "In the speech Bloomberg criticized Democrats, but argued that Trump was a demagogue."
+    ents = [Entity(text.index("Bloomberg"), text.index("Bloomberg") + 9, "Bloomberg", "GPE"),
+            Entity(text.index("Democrats"), text.index("Democrats") + 9, "Democrats", "NORP")]
+    assert [a.speaker for a in attribute(text, split_sentences(text), ents)] == ["Bloomberg"]
+    text = "Support grew after Chick-fil-A president Dan Cathy said the Atlanta-based company was guilty."
+    ents = [Entity(text.index("Dan"), text.index("Dan") + 9, "Dan Cathy", "PERSON"),
+            Entity(text.index("Atlanta"), text.index("Atlanta") + 7, "Atlanta", "GPE")]
+    assert [a.speaker for a in attribute(text, split_sentences(text), ents)] == ["Dan Cathy"]
+    text = "The argument that confounded Justice Kennedy drew the ire of Justice Antonin Scalia who said he was lost."
+    ents = [Entity(text.index("Kennedy"), text.index("Kennedy") + 7, "Kennedy", "PERSON"),
+            Entity(text.index("Antonin"), text.index("Antonin") + 14, "Antonin Scalia", "PERSON")]
+    assert [a.speaker for a in attribute(text, split_sentences(text), ents)] == ["Antonin Scalia"]
+    # (With a short gap — "… on congressional Democrats in their efforts, warning" — the nearest
+    # entity still speaks: the rule for an entity right before the cue comes first.)
+    text = ("Senior White House officials raised the stakes on congressional Democrats in their efforts to get "
+            "a deal passed on the Bush tax cuts, warning on Wednesday that inaction would raise the risk.")
+    ents = [Entity(text.index("White"), text.index("White") + 11, "White House", "ORG"),
+            Entity(text.index("Democrats"), text.index("Democrats") + 9, "Democrats", "NORP")]
+    assert all(a.speaker != "Democrats" for a in attribute(text, split_sentences(text), ents))

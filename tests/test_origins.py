@@ -193,3 +193,18 @@ def test_a_source_cited_on_one_side_and_quoted_on_the_other_is_one_origin() -> N
     assert why[0] == ["one side cites “according to a Pentagon statement”, the other quotes that source"]
     other = _sentence("c", "The strike killed 12 fighters, Kurdish commander Ali Haidar said.", "Ali Haidar")
     assert len(trace_origins([cited, other], {})[1]) == 2
+
+
+def test_name_variants_and_unnamed_reports() -> None:
+    """"Theodore J. Boutrous Jr." and "Theodore Boutrous", "O’Neill" and "O'Neill" are one
+    speaker; "There have been multiple reports that …" is hearsay (BASIL outside the gold, Raqqa)."""
+    from parallax.claims.origins import hearsay, speaker_key
+
+    def key(name: str) -> str | None:
+        return speaker_key(_sentence("a", "He said so.", name))
+
+    assert key("Theodore J. Boutrous Jr.") == key("Theodore Boutrous") == "boutrous"
+    assert key("Terry O’Neill") == key("Terry O'Neill")
+    assert hearsay("There have been multiple reports that the northern city in Syria has been seized.")
+    assert hearsay("Media reports say the minister resigned.")
+    assert not hearsay("The agency reports that exports fell.")

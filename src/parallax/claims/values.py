@@ -95,7 +95,15 @@ def _counterparts(x: Stated, xs: Sequence[Figure], y: Stated, ys: Sequence[Figur
     billion from counter-drug funds" / "the military construction budget, to the tune of $3.5
     billion" (BASIL, the 2019 border emergency). Each sum is read with the words around it; the
     pairing that shares the most content stems wins, if it shares ``COUNTERPART_SHARED`` or more
-    and no other pairing shares as many. Otherwise None: which sum answers which is not known."""
+    and no other pairing shares as many. Otherwise None: which sum answers which is not known.
+
+    Nor when the two sentences share a sum: "about $8 billion in all for barriers, more than the
+    $5.7 billion he demanded" / "Trump's originally proposed figure of $5.7 billion for … a
+    physical barrier" agree on the $5.7 billion; the other sums are other things (BASIL, tune
+    half: the context stems had paired $8 billion with $5.7 billion)."""
+    if any(not conflicting(a, b) for a in xs for b in ys):
+        return None
+
     def split(sent: Stated, a: Figure, b: Figure) -> int:
         # The words between two sums belong to the first up to the last clause break, to the
         # second after it: "$3.6 billion from military construction projects, and to tap $2.5

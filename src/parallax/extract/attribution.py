@@ -119,7 +119,13 @@ _SOURCE_AFTER = {"according to", "estimates by", "referring to"}
 _BY = re.compile(r"^\s+by\s+(?:the\s+|an?\s+)?")
 # "fighters in Syria, who confirmed": the source is the noun before "who", not the place.
 _RELATIVE = re.compile(r",\s+who\s+(?:also\s+|later\s+)?$")
+_WHO_BEFORE = re.compile(r",?\s+who\s+(?:also\s+|later\s+)?$")
+_OPENING = re.compile(r"^\W*(?:[\w.'’-]+\s+){0,3}$")
 _TOLD = {"told", "tells", "telling"}
+# Cues whose object is a person, never an inverted speaker: "criticized Democrats, but argued"
+# (Bloomberg criticises; "Democrats" is criticised). Only verbs of saying invert ("said Salo").
+_OBJECT_CUES = {"criticized", "criticised", "accused", "accuses", "praised", "urged", "urges", "blamed",
+                "defended", "called on", "calls on"}
 _ASK = {"asked", "asks"}
 _RELATIVE_CUE = re.compile(r"\b(?:who|which|that)\s+(?:also\s+|later\s+|have\s+|has\s+|had\s+)?$", re.I)
 
@@ -184,10 +190,13 @@ def _speaker_near(sent: Sentence, cue: re.Match[str], ents: list[Entity],
     # what was announced or said.
     # A name with a possessive after the cue is what was said about ("Rice said Israeli Prime
     # Minister Benjamin Netanyahu's planned speech …"), not who said it.
-    after = [] if _RELATIVE_CUE.search(text[:cue.start()]) or word in _TOLD or word in _PARTICIPLE else [
+    after = [] if (_RELATIVE_CUE.search(text[:cue.start()]) or word in _TOLD or word in _PARTICIPLE
+                   or word in _OBJECT_CUES) else [
         e for e in cands if 0 <= e.start - cue_end <= _ROLE_WINDOW
         and _ROLE_GAP.match(text[cue_end - sent.start:e.start - sent.start])
-        and not _POSSESSIVE_NEXT.match(text[e.end - sent.start:])]
+        and not _POSSESSIVE_NEXT.match(text[e.end - sent.start:])
+        # Half of a compound is no speaker: "said the Atlanta-based company was …".
+        and text[e.end - sent.start:e.end - sent.start + 1] != "-"]
     if after:
         persons = [e for e in after if e.label == "PERSON"]
         if persons:
@@ -221,6 +230,13 @@ def _speaker_near(sent: Sentence, cue: re.Match[str], ents: list[Entity],
         if persons:
             return persons[0]
     before = [e for e in cands if 0 <= cue_start - e.end <= _SUBJECT_WINDOW and subject_like(e)]
+    # "… confounded Justice Kennedy also drew the ire of Justice Antonin Scalia who said": the
+    # person right before "who" speaks (BASIL, outside the gold).
+    who = _WHO_BEFORE.search(text[:cue.start()])
+    if who:
+        named = [e for e in before if e.label == "PERSON" and e.end - sent.start == who.start()]
+        if named:
+            return named[0]
     # "Clinton's campaign chairman, John Podesta, said": the person named speaks before the one
     # whose campaign it is. (Dropping a possessive name altogether — "fault Clinton's use of a
     # server, saying" — was right more often on PolNeAR, but made two more wrong "corroborated"
@@ -233,7 +249,10 @@ def _speaker_near(sent: Sentence, cue: re.Match[str], ents: list[Entity],
     if near:
         return near[-1]
     if participle_clause:
-        subjects = [e for e in cands if e.end <= cue_start and subject_like(e)]
+        # Only the sentence's opening noun phrase is its subject: "Senior White House officials
+        # raised the stakes on congressional Democrats …, warning" is not Democrats speaking.
+        subjects = [e for e in cands if e.end <= cue_start and subject_like(e)
+                    and _OPENING.match(text[:e.start - sent.start])]
         return subjects[0] if subjects else None
     return None
 
