@@ -372,16 +372,25 @@ def main() -> int:
     ap.add_argument("--story", default=None, help="score one story only")
     ap.add_argument("--show", action="store_true", help="print every corroborated claim with its verdict")
     ap.add_argument("--samefact-threshold", type=float, default=None,
-                    help="try another same-fact threshold (for tuning on --split tune; not saved)")
+                    help="try another same-fact threshold: the first stage's, or the second's with "
+                         "--cross-encoder (for tuning on --split tune; not saved)")
+    ap.add_argument("--cross-encoder", action="store_true",
+                    help="link with the same-fact model's second stage too (as PARALLAX_CROSS_ENCODER=1 does)")
     args = ap.parse_args()
-    if args.samefact_threshold is not None:
+    if args.samefact_threshold is not None or args.cross_encoder:
         import dataclasses
 
         import parallax.claims.align as align
-        from parallax.claims.samefact import load_samefact
+        from parallax.claims.samefact import load_samefact, load_second_stage
 
-        trial = dataclasses.replace(load_samefact(), threshold=args.samefact_threshold)
-        align.load_samefact = lambda: trial  # type: ignore[assignment]
+        first, second = load_samefact(), load_second_stage(enabled=True if args.cross_encoder else None)
+        if args.samefact_threshold is not None:
+            if second is None:
+                first = dataclasses.replace(first, threshold=args.samefact_threshold)
+            else:
+                second = dataclasses.replace(second, threshold=args.samefact_threshold)
+        align.load_samefact = lambda: first  # type: ignore[assignment]
+        align.load_second_stage = lambda: second  # type: ignore[assignment]
     stories = load_gold(args.split, args.story)
     if not stories:
         print(f"no gold stories in {GOLD_DIR}", file=sys.stderr)
@@ -403,7 +412,7 @@ def main() -> int:
         for r in rows:
             for j in r["judged"]:
                 print(f"{'OK ' if j['right'] else 'BAD'} {r['story'][:22]:22} {j['mentions']:>2}  {j['text'][:110]}")
-    if args.story is None and args.split == "all" and args.samefact_threshold is None:
+    if args.story is None and args.split == "all" and args.samefact_threshold is None and not args.cross_encoder:
         RESULTS.write_text(json.dumps({
             "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "seconds": round(elapsed, 1), "floors_on": "report", "floors": FLOORS,

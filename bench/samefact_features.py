@@ -150,6 +150,8 @@ def with_coverage(model: LogisticRegression, threshold: float, tokens: TokenVect
     trial: Any = (TwoStage(base, model, floor, threshold) if base is not None else
                   SameFactModel(model.coef_[0].astype(np.float64), float(model.intercept_[0]), threshold))
     align.load_samefact = lambda: trial  # type: ignore[assignment]
+    # These features are compared as first stages: the shipped cross-encoder stays out.
+    align.load_second_stage = lambda: None  # type: ignore[assignment]
     return compare
 
 

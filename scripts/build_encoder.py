@@ -7,9 +7,11 @@ that the first analysis does not pay the ~10-20 s build. The encoder builds on f
 if this was skipped. Reads only the installed package; writes ``$PARALLAX_CACHE/encoder/`` (default
 ``~/.cache/parallax/encoder/``): a 90 MB fp32 graph, a 59 MB int8 graph (about 20 s) and the
 15.6 MB static table of :mod:`parallax.models.static_encoder` (about 40-90 s: 30,522 word pieces
-through the fp32 graph), and the abuse model's fine-tuned encoder (:mod:`parallax.models.hate_contextual`:
-the same graphs with its adapters merged, about 20 s more). Same package and same onnx/onnxruntime
-versions give the same files.
+through the fp32 graph), and the fine-tuned encoders of the abuse model's second stage
+(:mod:`parallax.models.hate_contextual`) and of the same-fact cross-encoder
+(:func:`parallax.claims.samefact.load_second_stage`, built although it is off by default, so that
+switching it on costs nothing): the same graphs with their adapters merged, about 20 s more each.
+Same package and same onnx/onnxruntime versions give the same files.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from parallax.claims.samefact import load_second_stage  # noqa: E402
 from parallax.models import encoder_build, static_encoder  # noqa: E402
 from parallax.models.hate_contextual import load_contextual_hate  # noqa: E402
 
@@ -30,12 +33,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--force", action="store_true", help="rebuild even if the cached files exist")
     args = ap.parse_args()
-    hate = load_contextual_hate()
+    hate, samefact = load_contextual_hate(), load_second_stage(enabled=True)
+    adapters = {"abuse model's": hate.adapter if hate else None,
+                "same-fact cross-": samefact.reader.adapter if samefact else None}
     if args.force:
         for variant in ("int8", "fp32"):
             encoder_build.model_path(variant).unlink(missing_ok=True)
-            if hate is not None:
-                encoder_build.model_path(variant, hate.adapter).unlink(missing_ok=True)
+            for adapter in adapters.values():
+                if adapter is not None:
+                    encoder_build.model_path(variant, adapter).unlink(missing_ok=True)
         static_encoder.table_path().unlink(missing_ok=True)
     t = time.perf_counter()
     try:
@@ -50,11 +56,12 @@ def main() -> None:
     table = static_encoder.table_path()
     print(f"static table ready in {time.perf_counter() - t:.1f} s: {table} ({table.stat().st_size / 1e6:.1f} MB, "
           f"sha256 {encoder_build.file_sha256(table)[:16]}…)")
-    if hate is not None:
+    for what, adapter in adapters.items():
+        if adapter is None:
+            continue
         t = time.perf_counter()
-        path = encoder_build.ensure_built("int8", hate.adapter)
-        print(f"abuse model's encoder ready in {time.perf_counter() - t:.1f} s: {path} "
-              f"({path.stat().st_size / 1e6:.1f} MB)")
+        path = encoder_build.ensure_built("int8", adapter)
+        print(f"{what}encoder ready in {time.perf_counter() - t:.1f} s: {path} ({path.stat().st_size / 1e6:.1f} MB)")
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ from parallax.claims.disputes import (
     polarity,
 )
 from parallax.claims.origins import origin_basis, rewritten_articles, speaker_key, trace_origins
-from parallax.claims.samefact import FEATURES, PairText, load_samefact, pair_features
+from parallax.claims.samefact import FEATURES, PairText, load_samefact, load_second_stage, pair_features
 from parallax.claims.values import independent, value_disputes, value_links
 from parallax.models.encoder import encode
 from parallax.stories.groups import complete_link
@@ -129,12 +129,16 @@ def align_story(story_id: str, sentences: Sequence[AlignSentence],
         return any(conflicting(a, b) for a in figs[i] for b in figs[j])
 
     pairs, rows, meaning = compare(cands, space, figs, vectors)
-    edges = _accepted(pairs, rows)
-    for pair in [p for p in edges if opposite_events(cands[p[0]].text, cands[p[1]].text)]:
-        del edges[pair]  # a firing and a hiring: two facts (see _OPPOSITE)
-    value_clashes, dated_apart = value_links(cands, edges)
+    edges, about_same = _accepted(pairs, rows, cands)
+    for links in (edges, about_same):
+        for pair in [p for p in links if opposite_events(cands[p[0]].text, cands[p[1]].text)]:
+            del links[pair]  # a firing and a hiring: two facts (see _OPPOSITE)
+    # Values are read on every pair either stage accepts: the second stage learnt from the gold
+    # that two sums for one thing are not one fact, so it drops the very pairs a figure dispute
+    # is found on ("$3.6 billion" / "$3.5 billion" from military construction).
+    value_clashes, dated_apart = value_links(cands, {**about_same, **edges})
     for pair in [*value_clashes, *dated_apart]:  # a dispute, or two facts: no link either way
-        del edges[pair]
+        edges.pop(pair, None)
     rewrites = rewritten_articles(edges, [c.article for c in cands])
     roots = complete_link(len(cands), edges, cannot_link=lambda a, b: bool(
         {cands[i].article for i in a} & {cands[j].article for j in b}) or any(clash(i, j) for i in a for j in b))
@@ -212,14 +216,26 @@ def compare(cands: Sequence[AlignSentence], space: StorySpace, figs: Sequence[Se
     return pairs, rows, meaning
 
 
-def _accepted(pairs: Sequence[tuple[int, int]], rows: Sequence[Sequence[float]]) -> dict[tuple[int, int], float]:
+def _accepted(pairs: Sequence[tuple[int, int]], rows: Sequence[Sequence[float]], cands: Sequence[AlignSentence],
+              ) -> tuple[dict[tuple[int, int], float], dict[tuple[int, int], float]]:
     """Pairs the same-fact model accepts: P(same fact) ≥ its threshold, and no negation on one
-    side only (that pair is a candidate dispute, never one claim)."""
+    side only (that pair is a candidate dispute, never one claim). With the second stage switched
+    on (``samefact.load_second_stage``), pairs the first model finds plausible are read again by
+    the cross-encoder, and its threshold decides. Also returned: the pairs the first model accepts
+    on its own (the same as the first when the second stage is off)."""
     model = load_samefact()
     neg = FEATURES.index("negation_one_side")
-    probs = model.probability(rows)
-    return {p: float(pr) for p, pr, row in zip(pairs, probs, rows, strict=True)
-            if pr >= model.threshold and not row[neg]}
+    negated_one = np.array([bool(row[neg]) for row in rows], dtype=bool)
+    first = model.probability(rows)
+    by_first = {p: float(pr) for p, pr, skip in zip(pairs, first, negated_one, strict=True)
+                if pr >= model.threshold and not skip}
+    second = load_second_stage()
+    if second is None:
+        return by_first, dict(by_first)
+    texts = [(cands[i].text, cands[j].text) for i, j in pairs]
+    probs = second.rescore(rows, texts, first, skip=negated_one)
+    return {p: float(pr) for p, pr, skip in zip(pairs, probs, negated_one, strict=True)
+            if pr >= second.threshold and not skip}, by_first
 
 
 # Event verbs of opposite outcome: "Cheeks was fired" / "Cheeks was introduced as head coach"

@@ -16,18 +16,34 @@ It is a logistic regression trained by ``scripts/train_samefact.py`` on the sent
 the *tune* half of the hand-written claims gold (``tests/fixtures/claims_gold``; the *report*
 half is never seen); weights are plain JSON in ``models/weights/samefact.json``, with the
 threshold and its measured precision in ``models/weights/SAMEFACT_CARD.md``.
+
+Its **second stage** (:class:`SecondStage`), off by default, reads again the pairs it finds
+plausible: a cross-encoder (:mod:`parallax.models.pair_reader`: both sentences read together by
+the shared encoder fine-tuned with low-rank adapters, ``scripts/train_samefact_contextual.py``)
+whose logit joins the features in a second regression. Switched on (``PARALLAX_CROSS_ENCODER=1``),
+its threshold decides (``models/weights/SAMEFACT_CONTEXTUAL_CARD.md``).
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
+
+from parallax.models.pair_reader import PairReader, reader_from_arrays
+
+# The second stage's files (scripts/train_samefact_contextual.py): LoRA arrays and head, and the
+# settings, regression and figures.
+SECOND_WEIGHTS = "samefact_contextual.npz"
+SECOND_META = "samefact_contextual.json"
+# Set to 1 to link claims with the second stage (slower; see load_second_stage).
+CROSS_ENCODER_ENV = "PARALLAX_CROSS_ENCODER"
 
 FEATURES = ("meaning", "meaning_sq", "stems", "words", "names", "same_number", "other_numbers",
             "negation_one_side", "length_ratio", "both_quoted", "one_quoted", "same_speaker", "short")
@@ -124,4 +140,73 @@ def load_samefact() -> SameFactModel:
                          float(data["threshold"]))
 
 
-__all__ = ["FEATURES", "PairText", "SameFactModel", "load_samefact", "negated", "pair_features"]
+@dataclass(frozen=True)
+class SecondStage:
+    """The same-fact cascade's second stage: pairs the first model gives at least ``gate`` and
+    less than ``ceiling`` are read again by a cross-encoder (both sentences together), and a
+    logistic regression over the first model's features plus the cross-encoder's logit decides,
+    at ``threshold``. Pairs from ``ceiling`` up keep the first model's probability."""
+
+    reader: PairReader
+    coef: np.ndarray  # over FEATURES + ("reader_logit",)
+    intercept: float
+    gate: float
+    threshold: float
+    ceiling: float = 2.0  # above any probability: every pair from the gate up is read
+
+    def probability(self, rows: Sequence[Sequence[float]], texts: Sequence[tuple[str, str]]) -> np.ndarray:
+        """P(same fact) of each pair from its feature row and its two texts."""
+        if not len(rows):
+            return np.zeros(0)
+        x = np.column_stack([np.asarray(rows, dtype=np.float64), self.reader.logits(texts)])
+        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(x @ self.coef + self.intercept, -50.0, 50.0))))
+
+    def rescore(self, rows: Sequence[Sequence[float]], texts: Sequence[tuple[str, str]],
+                first: np.ndarray, skip: np.ndarray | None = None) -> np.ndarray:
+        """The cascade: the first model's probability under the gate, from the ceiling up and
+        where ``skip``; this stage's in between."""
+        out = np.array(first, dtype=np.float64, copy=True)
+        todo = (out >= self.gate) & (out < self.ceiling)
+        if skip is not None:
+            todo &= ~skip
+        idx = np.flatnonzero(todo)
+        if len(idx):
+            out[idx] = self.probability([rows[int(i)] for i in idx], [texts[int(i)] for i in idx])
+        return out
+
+
+def second_stage_enabled() -> bool:
+    """Whether ``$PARALLAX_CROSS_ENCODER`` asks for the second stage (any value but "", 0, no, false)."""
+    return os.environ.get(CROSS_ENCODER_ENV, "").strip().lower() not in ("", "0", "no", "false", "off")
+
+
+def load_second_stage(enabled: bool | None = None) -> SecondStage | None:
+    """The shipped second stage when it is switched on (``enabled``, or by default
+    ``$PARALLAX_CROSS_ENCODER``), else None: the first model then decides alone, at its own
+    threshold. Off by default: it reads about 12 % of compared pairs again, which more than
+    halves `analyze`'s speed on large corpora (docs/claims.md)."""
+    if not (second_stage_enabled() if enabled is None else enabled):
+        return None
+    return _shipped_second_stage()
+
+
+@functools.cache
+def _shipped_second_stage() -> SecondStage | None:
+    """The second stage's weights, loaded once; None when they are not in the package."""
+    root = resources.files("parallax.models") / "weights"
+    npz_res, json_res = root / SECOND_WEIGHTS, root / SECOND_META
+    if not (npz_res.is_file() and json_res.is_file()):
+        return None
+    meta = json.loads(json_res.read_text(encoding="utf-8"))
+    if tuple(meta["features"]) != (*FEATURES, "reader_logit"):
+        raise ValueError(f"{SECOND_META} was trained on other features; run scripts/train_samefact_contextual.py")
+    with npz_res.open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
+        arrays = {key: npz[key] for key in npz.files}
+    reader = reader_from_arrays("samefact", arrays, float(meta["lora_scale"]), int(meta["max_tokens"]),
+                                bool(meta.get("both_orders", True)))
+    return SecondStage(reader, np.asarray(meta["coef"], dtype=np.float64), float(meta["intercept"]),
+                       float(meta["gate"]), float(meta["threshold"]), float(meta.get("ceiling", 2.0)))
+
+
+__all__ = ["CROSS_ENCODER_ENV", "FEATURES", "PairText", "SameFactModel", "SecondStage", "load_samefact",
+           "load_second_stage", "negated", "pair_features", "second_stage_enabled"]
