@@ -34,8 +34,8 @@ def main() -> None:
     ap.add_argument("--force", action="store_true", help="rebuild even if the cached files exist")
     args = ap.parse_args()
     hate, samefact = load_contextual_hate(), load_second_stage(enabled=True)
-    adapters = {"abuse model's": hate.adapter if hate else None,
-                "same-fact cross-": samefact.reader.adapter if samefact else None}
+    adapters = {"abuse model's encoder": hate.adapter if hate else None,
+                "same-fact cross-encoder": samefact.reader.adapter if samefact else None}
     if args.force:
         for variant in ("int8", "fp32"):
             encoder_build.model_path(variant).unlink(missing_ok=True)
@@ -61,7 +61,7 @@ def main() -> None:
             continue
         t = time.perf_counter()
         path = encoder_build.ensure_built("int8", adapter)
-        print(f"{what}encoder ready in {time.perf_counter() - t:.1f} s: {path} ({path.stat().st_size / 1e6:.1f} MB)")
+        print(f"{what} ready in {time.perf_counter() - t:.1f} s: {path} ({path.stat().st_size / 1e6:.1f} MB)")
 
 
 if __name__ == "__main__":

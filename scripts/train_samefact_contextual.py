@@ -275,6 +275,14 @@ def main() -> int:
         log("no cascade threshold holds the precision floor with confidence: nothing written")
         return 1
 
+    # The fold models' graphs (about 150 MB each) are of no use once measured.
+    from parallax.models.encoder_build import model_path
+
+    for k in range(FOLDS):
+        with np.load(args.work / f"fold{k}.npz", allow_pickle=False) as z:
+            fold_adapter = reader({key: z[key] for key in z.files}, f"samefact-fold{k}").adapter
+        for variant in ("fp32", "int8"):
+            model_path(variant, fold_adapter).unlink(missing_ok=True)
     final_idx = np.flatnonzero(p1 >= TRAIN_GATE)
     arrays = load_or_train(args.work / "final.npz", train_rows(rows, final_idx))
     m2 = second_fit(X2, y2)
