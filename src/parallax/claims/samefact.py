@@ -32,16 +32,15 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 
 import numpy as np
 
+from parallax.models.packaged import read_packaged, weights_dir
 from parallax.models.pair_reader import PairReader, reader_from_arrays
 
 # The second stage's files (scripts/train_samefact_contextual.py): LoRA arrays and head, and the
 # settings, regression and figures.
-SECOND_WEIGHTS = "samefact_contextual.npz"
-SECOND_META = "samefact_contextual.json"
+SECOND_STEM = "samefact_contextual"
 # Set to 1 to link claims with the second stage (slower; see load_second_stage).
 CROSS_ENCODER_ENV = "PARALLAX_CROSS_ENCODER"
 
@@ -132,7 +131,7 @@ class SameFactModel:
 @functools.cache
 def load_samefact() -> SameFactModel:
     """The shipped pair model (plain JSON weights), loaded once."""
-    path = resources.files("parallax.models") / "weights" / "samefact.json"
+    path = weights_dir() / "samefact.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     if tuple(data["features"]) != FEATURES:
         raise ValueError("samefact.json was trained on other features; run scripts/train_samefact.py")
@@ -193,15 +192,12 @@ def load_second_stage(enabled: bool | None = None) -> SecondStage | None:
 @functools.cache
 def _shipped_second_stage() -> SecondStage | None:
     """The second stage's weights, loaded once; None when they are not in the package."""
-    root = resources.files("parallax.models") / "weights"
-    npz_res, json_res = root / SECOND_WEIGHTS, root / SECOND_META
-    if not (npz_res.is_file() and json_res.is_file()):
+    found = read_packaged(SECOND_STEM)
+    if found is None:
         return None
-    meta = json.loads(json_res.read_text(encoding="utf-8"))
+    meta, arrays = found
     if tuple(meta["features"]) != (*FEATURES, "reader_logit"):
-        raise ValueError(f"{SECOND_META} was trained on other features; run scripts/train_samefact_contextual.py")
-    with npz_res.open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
-        arrays = {key: npz[key] for key in npz.files}
+        raise ValueError(f"{SECOND_STEM}.json was trained on other features; run scripts/train_samefact_contextual.py")
     reader = reader_from_arrays("samefact", arrays, float(meta["lora_scale"]), int(meta["max_tokens"]),
                                 bool(meta.get("both_orders", True)))
     return SecondStage(reader, np.asarray(meta["coef"], dtype=np.float64), float(meta["intercept"]),

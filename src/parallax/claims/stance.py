@@ -29,11 +29,9 @@ which imports the feature code from this module so training and inference cannot
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from importlib import resources
 from typing import Any
 
 import blingfire
@@ -41,6 +39,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer
 
+from parallax.models.packaged import packaged_available, read_packaged
 from parallax.text import textvec
 
 LABELS: tuple[str, ...] = ("agree", "disagree", "discuss", "unrelated")
@@ -498,8 +497,7 @@ class StanceModel:
 
 def model_available() -> bool:
     """Whether the packaged stance weights are installed."""
-    root = resources.files("parallax.models") / "weights"
-    return (root / f"{MODEL_NAME}.json").is_file() and (root / f"{MODEL_NAME}.npz").is_file()
+    return packaged_available(MODEL_NAME)
 
 
 def model_from_files(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> StanceModel:
@@ -514,16 +512,12 @@ def model_from_files(meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Sta
 @functools.cache
 def load_model() -> StanceModel:
     """Load (once, then cached) the packaged stance model."""
-    root = resources.files("parallax.models") / "weights"
-    json_res, npz_res = root / f"{MODEL_NAME}.json", root / f"{MODEL_NAME}.npz"
-    if not (json_res.is_file() and npz_res.is_file()):
+    found = read_packaged(MODEL_NAME)
+    if found is None:
         raise FileNotFoundError(
             "stance weights are missing from parallax/models/weights; run `python scripts/train_stance.py`"
         )
-    meta = json.loads(json_res.read_text(encoding="utf-8"))
-    with npz_res.open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
-        arrays = {key: npz[key] for key in npz.files}
-    return model_from_files(meta, arrays)
+    return model_from_files(*found)
 
 
 def predict_stance(pairs: Sequence[tuple[str, str]]) -> list[StanceResult]:

@@ -18,6 +18,7 @@ Modules:
   (low-rank updates), a fine-tuned variant of it.
 - ``hate_contextual``: the abuse model's second stage, the encoder fine-tuned on HateXplain with
   low-rank adapters; it reads again the texts the linear abuse model flags.
+- ``packaged``: reads a packaged model's ``weights/NAME.json`` and ``NAME.npz`` (the one place).
 - ``pair_reader``: a cross-encoder, two texts read together by the encoder fine-tuned with
   low-rank adapters; the same-fact model's optional second stage (``claims.samefact``).
 - ``sentence_cues``: ``sentence_cues(texts)``, stylistic cues of a sentence (person, hedges,

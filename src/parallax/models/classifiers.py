@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import copy
 import functools
-import json
 from collections.abc import Sequence
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -47,6 +45,7 @@ from .features import (  # noqa: F401  (re-exported: scripts and tests read them
 )
 from .hate_contextual import ContextualHate, load_contextual_hate
 from .headline_cues import HEADLINE_FEATURE_NAMES, headline_features  # noqa: F401  (re-exported)
+from .packaged import packaged_available, read_packaged
 from .sentence_cues import SENTENCE_CUE_NAMES, dehumanises_group, sentence_cues  # noqa: F401  (re-exported)
 
 AVAILABLE: tuple[str, ...] = ("subjectivity", "checkworthy", "clickbait", "hate", "hyperpartisan")
@@ -257,8 +256,7 @@ def classify_texts(task: str, texts: Sequence[str], threshold: float | None = No
 
 def model_available(name: str) -> bool:
     """Whether the packaged weights of classifier ``name`` are installed."""
-    root = resources.files("parallax.models") / "weights"
-    return (root / f"{name}.json").is_file() and (root / f"{name}.npz").is_file()
+    return packaged_available(name)
 
 
 @functools.cache
@@ -270,16 +268,13 @@ def load_classifier(name: str, contextual: bool = True) -> TextClassifier:
     the first stage alone."""
     if name not in AVAILABLE:
         raise KeyError(f"unknown classifier {name!r}; available: {', '.join(AVAILABLE)}")
-    root = resources.files("parallax.models") / "weights"
-    json_res, npz_res = root / f"{name}.json", root / f"{name}.npz"
-    if not (json_res.is_file() and npz_res.is_file()):
+    found = read_packaged(name)
+    if found is None:
         raise FileNotFoundError(
             f"weights for classifier {name!r} are missing from parallax/models/weights; "
             "run `python scripts/train_classifiers.py`"
         )
-    meta = json.loads(json_res.read_text(encoding="utf-8"))
-    with npz_res.open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
-        arrays = {key: npz[key] for key in npz.files}
+    meta, arrays = found
     clf = classifier_from_arrays(meta, arrays)
     if name == "hate" and contextual:
         second = load_contextual_hate()

@@ -18,18 +18,16 @@ alone, so a text's probability never depends on the batch it comes in.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 import numpy as np
 
 from .encoder_build import Adapter, adapter_from_arrays
+from .packaged import read_packaged
 
-WEIGHTS = "hate_contextual.npz"
-META = "hate_contextual.json"
+STEM = "hate_contextual"  # hate_contextual.npz and .json in models/weights
 
 
 @dataclass(frozen=True)
@@ -71,13 +69,10 @@ class ContextualHate:
 @functools.cache
 def load_contextual_hate() -> ContextualHate | None:
     """The shipped second stage, loaded once; None when its weights are not in the package."""
-    root = resources.files("parallax.models") / "weights"
-    npz_res, json_res = root / WEIGHTS, root / META
-    if not (npz_res.is_file() and json_res.is_file()):
+    found = read_packaged(STEM)
+    if found is None:
         return None
-    meta = json.loads(json_res.read_text(encoding="utf-8"))
-    with npz_res.open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
-        arrays = {key: npz[key] for key in npz.files}
+    meta, arrays = found
     adapter = adapter_from_arrays("hate", {k: v for k, v in arrays.items() if k[:2] in ("A/", "B/")},
                                   float(meta["lora_scale"]))
     return ContextualHate(adapter, arrays["head"].astype(np.float64), float(arrays["bias"][0]),
