@@ -39,11 +39,15 @@ class LoraRecipe:
     max_tokens: int
     adapted: tuple[str, ...]
     vector_scale: float
+    # Fine-tune only the first ``layers`` transformer layers and drop the rest: a shallower model
+    # reads faster (the runtime builds the same truncated graph, ``Adapter.layers``).
+    layers: int = 6
 
 
-def train_lora(rows: Sequence[tuple[Input, int, float]], recipe: LoraRecipe,
+def train_lora(rows: Sequence[tuple[Input, float, float]], recipe: LoraRecipe,
                log: Callable[[str], object]) -> dict[str, np.ndarray]:
-    """Fine-tune on ``rows`` (input, label 0/1, weight) with a weighted logistic loss; returns the
+    """Fine-tune on ``rows`` (input, target in [0, 1], weight) with a weighted logistic loss (a
+    target between 0 and 1 is a soft label: a teacher's probability); returns the
     arrays to ship: ``A/<weight>``, ``B/<weight>``, ``head`` (scale folded in) and ``bias``.
 
     Deterministic for one torch version (seeded; deterministic algorithms on)."""
@@ -61,6 +65,8 @@ def train_lora(rows: Sequence[tuple[Input, int, float]], recipe: LoraRecipe,
     tok.enable_truncation(recipe.max_tokens)
     tok.enable_padding()
     model = BertModel.from_pretrained(str(folder), add_pooling_layer=False)
+    if recipe.layers < len(model.encoder.layer):
+        model.encoder.layer = model.encoder.layer[:recipe.layers]
     for p in model.parameters():
         p.requires_grad = False
 

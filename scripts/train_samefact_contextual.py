@@ -29,15 +29,22 @@ Needs torch and transformers (training only):
 Writes ``src/parallax/models/weights/samefact_contextual.{npz,json}`` and
 ``SAMEFACT_CONTEXTUAL_CARD.md``. ``--work`` keeps the pairs and each fold's arrays, so that an
 interrupted run resumes.
+
+Cheaper cross-encoders are measured the same way and never written (docs/claims.md, "a shallower
+cross-encoder"), each with a ``--work`` of its own:
+
+    python scripts/train_samefact_contextual.py --layers 3 --one-order --distil 0.5 --work WORK_L3
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -152,15 +159,44 @@ def train_rows(rows: list[dict[str, Any]], idx: np.ndarray) -> list[tuple[tuple[
     return out
 
 
-def reader(arrays: dict[str, np.ndarray], name: str) -> PairReader:
-    return reader_from_arrays(name, arrays, RECIPE.alpha / RECIPE.rank, RECIPE.max_tokens, RUN_BOTH_ORDERS)
+@dataclass(frozen=True)
+class Variant:
+    """Which cross-encoder the run trains: the shipped one (all six layers, both orders, plain
+    labels), or a cheaper one to measure (``--layers``, ``--one-order``, ``--distil``): fewer layers,
+    one reading per pair, and a student that learns ``(1 - distil) · label + distil · p`` where
+    ``p`` is the probability the shipped recipe's model (the teacher, trained on the same rows and
+    read in both orders) gives the pair."""
+
+    recipe: LoraRecipe = RECIPE
+    both_orders: bool = RUN_BOTH_ORDERS
+    distil: float = 0.0
+
+    def reader(self, arrays: dict[str, np.ndarray], name: str) -> PairReader:
+        return reader_from_arrays(name, arrays, self.recipe.alpha / self.recipe.rank, self.recipe.max_tokens,
+                                  self.both_orders, self.recipe.layers)
+
+    def train(self, work: Path, tag: str, rows: list[tuple[tuple[str, str], int, float]]) -> dict[str, np.ndarray]:
+        """This variant's arrays for these training rows, cached in ``work`` as ``<tag>.npz``."""
+        if not self.distil or (work / f"{tag}.npz").exists():
+            return load_or_train(work / f"{tag}.npz", list(rows), self.recipe)
+        teacher_arrays = load_or_train(work / f"teacher-{tag}.npz", list(rows), RECIPE)
+        teacher = Variant().reader(teacher_arrays, f"samefact-teacher-{tag}")
+        soft = 1.0 / (1.0 + np.exp(-teacher.logits([pair for pair, _, _ in rows])))
+        from parallax.models.encoder_build import model_path
+
+        for variant in ("fp32", "int8"):  # the teacher's graphs (about 150 MB each) are of no use now
+            model_path(variant, teacher.adapter).unlink(missing_ok=True)
+        return load_or_train(work / f"{tag}.npz", [(pair, (1 - self.distil) * y + self.distil * float(q), w)
+                                                   for (pair, y, w), q in zip(rows, soft, strict=True)],
+                             self.recipe)
 
 
-def load_or_train(path: Path, rows: list[tuple[tuple[str, str], int, float]]) -> dict[str, np.ndarray]:
+def load_or_train(path: Path, rows: list[tuple[tuple[str, str], float, float]],
+                  recipe: LoraRecipe) -> dict[str, np.ndarray]:
     if path.exists():
         with np.load(path, allow_pickle=False) as z:
             return {k: z[k] for k in z.files}
-    arrays = train_lora(rows, RECIPE, log)
+    arrays = train_lora(rows, recipe, log)
     np.savez(path, **arrays)
     return arrays
 
@@ -182,7 +218,15 @@ def main() -> int:
     ap.add_argument("--work", type=Path, default=Path("samefact_contextual_work"))
     ap.add_argument("--no-claims", action="store_true", help="skip the whole-claims out-of-fold runs")
     ap.add_argument("--card-only", action="store_true", help="rewrite the card from samefact_contextual.json")
+    ap.add_argument("--layers", type=int, default=RECIPE.layers,
+                    help="measure a cheaper cross-encoder on the first LAYERS layers (nothing is written)")
+    ap.add_argument("--one-order", action="store_true",
+                    help="measure reading each pair once, texts sorted (nothing is written)")
+    ap.add_argument("--distil", type=float, default=0.0,
+                    help="measure a student taught by the shipped recipe's model, this share of its target "
+                         "the teacher's probability (nothing is written; use its own --work)")
     args = ap.parse_args()
+    variant = Variant(dataclasses.replace(RECIPE, layers=args.layers), not args.one_order, args.distil)
     if args.card_only:
         write_card(json.loads((WEIGHTS / "samefact_contextual.json").read_text(encoding="utf-8")))
         return 0
@@ -210,9 +254,9 @@ def main() -> int:
 
     ce = np.full(len(y), np.nan)
     for k, (tr, te) in enumerate(folds):
-        arrays = load_or_train(args.work / f"fold{k}.npz", train_rows(rows, tr[p1[tr] >= TRAIN_GATE]))
+        arrays = variant.train(args.work, f"fold{k}", train_rows(rows, tr[p1[tr] >= TRAIN_GATE]))
         todo = te[p1[te] >= GATE]
-        ce[todo] = reader(arrays, f"samefact-fold{k}").logits([(rows[i]["a"], rows[i]["b"]) for i in todo])
+        ce[todo] = variant.reader(arrays, f"samefact-fold{k}").logits([(rows[i]["a"], rows[i]["b"]) for i in todo])
         log(f"fold {k}: cross-encoder scored {len(todo)} pairs ({time.perf_counter() - t0:.0f} s)")
     g = np.flatnonzero(gated)
     X2 = np.column_stack([X[g], ce[g]])
@@ -245,7 +289,7 @@ def main() -> int:
             first = SameFactModel(m1.coef_[0], float(m1.intercept_[0]), TS.THRESHOLD)
             by_fold.setdefault("first stage", []).append(whole_claims(fold_stories, args.data, first, None))
             with np.load(args.work / f"fold{k}.npz", allow_pickle=False) as z:
-                rd = reader({key: z[key] for key in z.files}, f"samefact-fold{k}")
+                rd = variant.reader({key: z[key] for key in z.files}, f"samefact-fold{k}")
             tr2 = np.flatnonzero(fold_of[g] != k)
             m2 = second_fit(X2[tr2], y2[tr2])
             for t in THRESHOLDS:
@@ -271,20 +315,23 @@ def main() -> int:
         if eligible:
             best = max(eligible, key=lambda r: (r["right"], r["precision"]))
             chosen = float(best["setting"].split()[1])
-    if chosen is None:
-        log("no cascade threshold holds the precision floor with confidence: nothing written")
-        return 1
-
     # The fold models' graphs (about 150 MB each) are of no use once measured.
     from parallax.models.encoder_build import model_path
 
     for k in range(FOLDS):
         with np.load(args.work / f"fold{k}.npz", allow_pickle=False) as z:
-            fold_adapter = reader({key: z[key] for key in z.files}, f"samefact-fold{k}").adapter
-        for variant in ("fp32", "int8"):
-            model_path(variant, fold_adapter).unlink(missing_ok=True)
+            fold_adapter = variant.reader({key: z[key] for key in z.files}, f"samefact-fold{k}").adapter
+        for kind in ("fp32", "int8"):
+            model_path(kind, fold_adapter).unlink(missing_ok=True)
+    if variant != Variant():
+        log(f"measured {variant.recipe.layers} layers, both orders {variant.both_orders}, distil {variant.distil}: "
+            "nothing written")
+        return 0
+    if chosen is None:
+        log("no cascade threshold holds the precision floor with confidence: nothing written")
+        return 1
     final_idx = np.flatnonzero(p1 >= TRAIN_GATE)
-    arrays = load_or_train(args.work / "final.npz", train_rows(rows, final_idx))
+    arrays = variant.train(args.work, "final", train_rows(rows, final_idx))
     m2 = second_fit(X2, y2)
     import torch
     import transformers

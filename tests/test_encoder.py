@@ -92,8 +92,9 @@ def test_cache_folder_follows_env(monkeypatch, tmp_path):
         encoder_build.ensure_built("fp16")
 
 
-def _numpy_bert(w: dict[str, np.ndarray], ids: list[int]) -> np.ndarray:
-    """all-MiniLM-L6-v2 for one sentence, written from the BERT paper's equations in numpy."""
+def _numpy_bert(w: dict[str, np.ndarray], ids: list[int], layers: int = 6) -> np.ndarray:
+    """all-MiniLM-L6-v2 (its first ``layers`` layers) for one sentence, written from the BERT
+    paper's equations in numpy."""
     from scipy.special import erf
 
     def ln(x: np.ndarray, p: str) -> np.ndarray:
@@ -106,7 +107,7 @@ def _numpy_bert(w: dict[str, np.ndarray], ids: list[int]) -> np.ndarray:
     x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][: len(ids)]
          + w["embeddings.token_type_embeddings.weight"][0]).astype(np.float64)
     x = ln(x, "embeddings.LayerNorm")
-    for i in range(6):
+    for i in range(layers):
         p = f"encoder.layer.{i}"
         q, k, v = (lin(x, f"{p}.attention.self.{t}").reshape(len(ids), 12, 32).transpose(1, 0, 2)
                    for t in ("query", "key", "value"))
@@ -132,6 +133,29 @@ def test_graph_matches_numpy_forward_and_int8_stays_close(enc):
     np.testing.assert_allclose(fp32, ref, atol=2e-5)
     cos = (enc.encode(texts) * ref).sum(axis=1)
     assert cos.min() > 0.97, cos
+
+
+def test_truncated_graph_is_the_first_layers(enc):
+    """A shallower graph (the same-fact cross-encoder reads with the first layers only) is the
+    numpy forward pass stopped after those layers; an adapter that asks for it names it."""
+    import onnxruntime
+
+    weights = encoder_build.load_weights()
+    session = onnxruntime.InferenceSession(encoder_build.build_graph(weights, layers=3),
+                                           providers=["CPUExecutionProvider"])
+    for ids in enc.tokenize(["Kurdish-led forces said on Tuesday they had taken the stadium.", "Rain."]):
+        feed = {"input_ids": np.array([ids], np.int64), "attention_mask": np.ones((1, len(ids)), np.int64)}
+        out = session.run(["embedding"], feed)[0][0]
+        np.testing.assert_allclose(out, _numpy_bert(weights, ids, layers=3), atol=2e-5)
+        assert not np.allclose(out, _numpy_bert(weights, ids), atol=1e-2)
+    arrays = {"A/x.weight": np.ones((2, 3), np.float32), "B/x.weight": np.zeros((4, 2), np.float32)}
+    full = encoder_build.adapter_from_arrays("t", arrays, 2.0)
+    six = encoder_build.adapter_from_arrays("t", arrays, 2.0, layers=6)
+    assert (six.digest, six.layers) == (full.digest, None)
+    short = encoder_build.adapter_from_arrays("t", arrays, 2.0, layers=3)
+    assert short.layers == 3 and short.digest != full.digest
+    with pytest.raises(ValueError, match="layers"):
+        encoder_build.adapter_from_arrays("t", arrays, 2.0, layers=7)
 
 
 def test_msrp_paraphrases_score_higher(enc, data_dir: Path):

@@ -49,13 +49,22 @@ def test_pairs_are_read_together_and_alone() -> None:
 
 def test_reader_orders_and_repeats(second: SecondStage) -> None:
     a, b = "More than 90 percent of Raqqa is in SDF control.", "SDF forces control 90 percent of the city."
-    both = dataclasses.replace(second.reader, both_orders=True)
+    reader = second.reader
+    enc = get_encoder(adapter=reader.adapter)
+
+    def read(x: str, y: str) -> float:
+        return float(enc.encode_pairs([(x, y)], reader.max_tokens).astype(np.float64)[0] @ reader.head) + reader.bias
+
+    both = dataclasses.replace(reader, both_orders=True)
+    assert both.logits([(a, b)])[0] == pytest.approx((read(a, b) + read(b, a)) / 2, abs=1e-9)
     assert both.logits([(a, b)])[0] == pytest.approx(both.logits([(b, a)])[0], abs=1e-9)  # symmetric
-    one = dataclasses.replace(second.reader, both_orders=False)
-    ab, ba = one.logits([(a, b)])[0], one.logits([(b, a)])[0]
-    assert both.logits([(a, b)])[0] == pytest.approx((ab + ba) / 2, abs=1e-9)
+    one = dataclasses.replace(reader, both_orders=False)
+    # One order: the texts sorted, so the order a pair comes in (article order) changes nothing.
+    assert one.logits([(a, b)])[0] == one.logits([(b, a)])[0] == pytest.approx(read(*sorted((a, b))), abs=1e-9)
     # A repeated pair is read once and scores the same as alone.
-    np.testing.assert_allclose(one.logits([(a, b), (b, a), (a, b)]), [ab, ba, ab], rtol=0, atol=1e-9)
+    for model in (one, both):
+        alone = model.logits([(a, b)])[0]
+        np.testing.assert_allclose(model.logits([(a, b), (b, a), (a, b)]), [alone] * 3, rtol=0, atol=1e-9)
 
 
 def test_only_pairs_from_the_gate_up_are_read_again(second: SecondStage) -> None:

@@ -199,7 +199,7 @@ def _shipped_second_stage() -> SecondStage | None:
     if tuple(meta["features"]) != (*FEATURES, "reader_logit"):
         raise ValueError(f"{SECOND_STEM}.json was trained on other features; run scripts/train_samefact_contextual.py")
     reader = reader_from_arrays("samefact", arrays, float(meta["lora_scale"]), int(meta["max_tokens"]),
-                                bool(meta.get("both_orders", True)))
+                                bool(meta.get("both_orders", True)), meta.get("layers"))
     return SecondStage(reader, np.asarray(meta["coef"], dtype=np.float64), float(meta["intercept"]),
                        float(meta["gate"]), float(meta["threshold"]), float(meta.get("ceiling", 2.0)))
 

@@ -67,6 +67,9 @@ class Adapter:
     digest: str
     deltas: Mapping[str, tuple[np.ndarray, np.ndarray]]
     scale: float
+    # The first ``layers`` transformer layers only (a shallower, faster model fine-tuned so: the
+    # same-fact cross-encoder); None keeps all of them.
+    layers: int | None = None
 
     def merged(self, weights: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The encoder's weights with the updates added."""
@@ -78,8 +81,11 @@ class Adapter:
         return out
 
 
-def adapter_from_arrays(name: str, arrays: dict[str, np.ndarray], scale: float) -> Adapter:
-    """An :class:`Adapter` from arrays named ``A/<weight>`` and ``B/<weight>``."""
+def adapter_from_arrays(name: str, arrays: dict[str, np.ndarray], scale: float, layers: int | None = None) -> Adapter:
+    """An :class:`Adapter` from arrays named ``A/<weight>`` and ``B/<weight>`` (on the first
+    ``layers`` transformer layers only, if given)."""
+    if layers is not None and not 1 <= layers <= LAYERS:
+        raise ValueError(f"layers must be 1..{LAYERS}, not {layers}")
     keys = sorted(k[2:] for k in arrays if k.startswith("A/"))
     digest = hashlib.sha256()
     for k in keys:
@@ -87,7 +93,10 @@ def adapter_from_arrays(name: str, arrays: dict[str, np.ndarray], scale: float) 
             digest.update(k.encode() + part.encode())
             digest.update(np.ascontiguousarray(arrays[part + k], dtype=np.float32).tobytes())
     digest.update(repr(scale).encode())
-    return Adapter(name, digest.hexdigest()[:12], {k: (arrays["A/" + k], arrays["B/" + k]) for k in keys}, scale)
+    if layers is not None and layers != LAYERS:
+        digest.update(f"layers={layers}".encode())
+    return Adapter(name, digest.hexdigest()[:12], {k: (arrays["A/" + k], arrays["B/" + k]) for k in keys}, scale,
+                   None if layers == LAYERS else layers)
 
 
 def model_dir() -> Path:
@@ -128,8 +137,9 @@ def load_weights(path: Path | None = None, verify: bool = True) -> dict[str, np.
     return weights
 
 
-def build_graph(w: Mapping[str, np.ndarray]) -> bytes:
-    """The fp32 ONNX model (serialised) of BERT + mean pooling + L2 normalisation.
+def build_graph(w: Mapping[str, np.ndarray], layers: int = LAYERS) -> bytes:
+    """The fp32 ONNX model (serialised) of BERT + mean pooling + L2 normalisation, on the first
+    ``layers`` transformer layers.
 
     Inputs ``input_ids`` and ``attention_mask`` (int64, [batch, seq]); output ``embedding``
     (float32, [batch, 384], unit length). Token types are always 0 for single sentences, so the
@@ -184,7 +194,7 @@ def build_graph(w: Mapping[str, np.ndarray]) -> bytes:
     sqrt2 = const("sqrt2", np.array(np.sqrt(2.0), np.float32))
     half = const("half", np.array(0.5, np.float32))
 
-    for i in range(LAYERS):
+    for i in range(layers):
         p = f"encoder.layer.{i}"
         a = f"{p}.attention"
         # 1/sqrt(head_dim) is folded into the query weights (exact up to float rounding).
@@ -293,7 +303,9 @@ def ensure_built(variant: str = "int8", adapter: Adapter | None = None) -> Path:
         fp32 = model_path("fp32", adapter)
         if not fp32.is_file():
             weights = load_weights()
-            _atomic_write(fp32, build_graph(adapter.merged(weights) if adapter else weights))
+            graph = (build_graph(adapter.merged(weights), adapter.layers or LAYERS) if adapter
+                     else build_graph(weights))
+            _atomic_write(fp32, graph)
         if variant == "int8":
             with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
                 out = Path(tmp) / "int8.onnx"

@@ -20,8 +20,9 @@ from .encoder_build import Adapter, adapter_from_arrays
 
 @dataclass(frozen=True)
 class PairReader:
-    """The head's logit for pairs of texts: read in both orders and averaged (symmetric), or in the
-    order given (half the cost; the models are trained on pairs in random order)."""
+    """The head's logit for pairs of texts: read in both orders and averaged, or in one order, the
+    texts sorted (half the cost; the models are trained on pairs in random order). Either way a
+    pair's logit does not depend on the order it is given in."""
 
     adapter: Adapter
     head: np.ndarray  # (384,): weights on the unit pair vector
@@ -35,7 +36,10 @@ class PairReader:
 
         if not len(pairs):
             return np.zeros(0)
-        todo = [(a, b) for a, b in pairs] + ([(b, a) for a, b in pairs] if self.both_orders else [])
+        if self.both_orders:
+            todo = [(a, b) for a, b in pairs] + [(b, a) for a, b in pairs]
+        else:
+            todo = [(a, b) if a <= b else (b, a) for a, b in pairs]
         # Copies and wire rewrites repeat sentence pairs word for word: each is read once (a
         # pair's score depends on its texts only, so this changes no result).
         unique = list(dict.fromkeys(todo))
@@ -47,9 +51,10 @@ class PairReader:
 
 
 def reader_from_arrays(name: str, arrays: dict[str, np.ndarray], scale: float, max_tokens: int,
-                       both_orders: bool = True) -> PairReader:
-    """A :class:`PairReader` from LoRA arrays (``A/…``, ``B/…``), ``head`` and ``bias``."""
-    adapter = adapter_from_arrays(name, {k: v for k, v in arrays.items() if k[:2] in ("A/", "B/")}, scale)
+                       both_orders: bool = True, layers: int | None = None) -> PairReader:
+    """A :class:`PairReader` from LoRA arrays (``A/…``, ``B/…``), ``head`` and ``bias``, on the
+    encoder's first ``layers`` layers if given."""
+    adapter = adapter_from_arrays(name, {k: v for k, v in arrays.items() if k[:2] in ("A/", "B/")}, scale, layers)
     return PairReader(adapter, arrays["head"].astype(np.float64), float(arrays["bias"][0]), int(max_tokens),
                       both_orders)
 
