@@ -73,8 +73,7 @@ def load_contextual_hate() -> ContextualHate | None:
     if found is None:
         return None
     meta, arrays = found
-    adapter = adapter_from_arrays("hate", {k: v for k, v in arrays.items() if k[:2] in ("A/", "B/")},
-                                  float(meta["lora_scale"]))
+    adapter = adapter_from_arrays("hate", arrays, float(meta["lora_scale"]))
     return ContextualHate(adapter, arrays["head"].astype(np.float64), float(arrays["bias"][0]),
                           (float(meta["platt"][0]), float(meta["platt"][1])), float(meta["gate"]),
                           float(meta["threshold"]), meta)

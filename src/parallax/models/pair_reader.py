@@ -54,7 +54,7 @@ def reader_from_arrays(name: str, arrays: dict[str, np.ndarray], scale: float, m
                        both_orders: bool = True, layers: int | None = None) -> PairReader:
     """A :class:`PairReader` from LoRA arrays (``A/…``, ``B/…``), ``head`` and ``bias``, on the
     encoder's first ``layers`` layers if given."""
-    adapter = adapter_from_arrays(name, {k: v for k, v in arrays.items() if k[:2] in ("A/", "B/")}, scale, layers)
+    adapter = adapter_from_arrays(name, arrays, scale, layers)
     return PairReader(adapter, arrays["head"].astype(np.float64), float(arrays["bias"][0]), int(max_tokens),
                       both_orders)
 
