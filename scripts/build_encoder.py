@@ -37,11 +37,10 @@ def main() -> None:
     adapters = {"abuse model's encoder": hate.adapter if hate else None,
                 "same-fact cross-encoder": samefact.reader.adapter if samefact else None}
     if args.force:
-        for variant in ("int8", "fp32"):
-            encoder_build.model_path(variant).unlink(missing_ok=True)
-            for adapter in adapters.values():
-                if adapter is not None:
-                    encoder_build.model_path(variant, adapter).unlink(missing_ok=True)
+        encoder_build.drop_built()
+        for adapter in adapters.values():
+            if adapter is not None:
+                encoder_build.drop_built(adapter)
         static_encoder.table_path().unlink(missing_ok=True)
     t = time.perf_counter()
     try:

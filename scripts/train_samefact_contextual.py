@@ -63,6 +63,7 @@ from lora_fit import LoraRecipe, train_lora  # noqa: E402
 import parallax.claims.align as align  # noqa: E402
 from parallax.claims.align import compare, story_space  # noqa: E402
 from parallax.claims.samefact import FEATURES, SameFactModel, SecondStage  # noqa: E402
+from parallax.models.encoder_build import drop_built  # noqa: E402
 from parallax.models.pair_reader import PairReader, reader_from_arrays  # noqa: E402
 
 WEIGHTS = ROOT / "src" / "parallax" / "models" / "weights"
@@ -182,10 +183,7 @@ class Variant:
         teacher_arrays = load_or_train(work / f"teacher-{tag}.npz", list(rows), RECIPE)
         teacher = Variant().reader(teacher_arrays, f"samefact-teacher-{tag}")
         soft = 1.0 / (1.0 + np.exp(-teacher.logits([pair for pair, _, _ in rows])))
-        from parallax.models.encoder_build import model_path
-
-        for variant in ("fp32", "int8"):  # the teacher's graphs (about 150 MB each) are of no use now
-            model_path(variant, teacher.adapter).unlink(missing_ok=True)
+        drop_built(teacher.adapter)  # the teacher's graphs (about 150 MB each) are of no use now
         return load_or_train(work / f"{tag}.npz", [(pair, (1 - self.distil) * y + self.distil * float(q), w)
                                                    for (pair, y, w), q in zip(rows, soft, strict=True)],
                              self.recipe)
@@ -253,10 +251,12 @@ def main() -> int:
         f"({gated.mean():.1%}), holding {int(y[gated].sum())} of {int(y.sum())} positives")
 
     ce = np.full(len(y), np.nan)
+    fold_readers: list[PairReader] = []
     for k, (tr, te) in enumerate(folds):
         arrays = variant.train(args.work, f"fold{k}", train_rows(rows, tr[p1[tr] >= TRAIN_GATE]))
+        fold_readers.append(variant.reader(arrays, f"samefact-fold{k}"))
         todo = te[p1[te] >= GATE]
-        ce[todo] = variant.reader(arrays, f"samefact-fold{k}").logits([(rows[i]["a"], rows[i]["b"]) for i in todo])
+        ce[todo] = fold_readers[k].logits([(rows[i]["a"], rows[i]["b"]) for i in todo])
         log(f"fold {k}: cross-encoder scored {len(todo)} pairs ({time.perf_counter() - t0:.0f} s)")
     g = np.flatnonzero(gated)
     X2 = np.column_stack([X[g], ce[g]])
@@ -288,8 +288,7 @@ def main() -> int:
             m1 = first_stage(X[tr], y[tr])
             first = SameFactModel(m1.coef_[0], float(m1.intercept_[0]), TS.THRESHOLD)
             by_fold.setdefault("first stage", []).append(whole_claims(fold_stories, args.data, first, None))
-            with np.load(args.work / f"fold{k}.npz", allow_pickle=False) as z:
-                rd = variant.reader({key: z[key] for key in z.files}, f"samefact-fold{k}")
+            rd = fold_readers[k]
             tr2 = np.flatnonzero(fold_of[g] != k)
             m2 = second_fit(X2[tr2], y2[tr2])
             for t in THRESHOLDS:
@@ -315,14 +314,8 @@ def main() -> int:
         if eligible:
             best = max(eligible, key=lambda r: (r["right"], r["precision"]))
             chosen = float(best["setting"].split()[1])
-    # The fold models' graphs (about 150 MB each) are of no use once measured.
-    from parallax.models.encoder_build import model_path
-
-    for k in range(FOLDS):
-        with np.load(args.work / f"fold{k}.npz", allow_pickle=False) as z:
-            fold_adapter = variant.reader({key: z[key] for key in z.files}, f"samefact-fold{k}").adapter
-        for kind in ("fp32", "int8"):
-            model_path(kind, fold_adapter).unlink(missing_ok=True)
+    for fold_reader in fold_readers:  # the fold models' graphs (about 150 MB each) are of no use once measured
+        drop_built(fold_reader.adapter)
     if variant != Variant():
         log(f"measured {variant.recipe.layers} layers, both orders {variant.both_orders}, distil {variant.distil}: "
             "nothing written")

@@ -92,6 +92,19 @@ def test_cache_folder_follows_env(monkeypatch, tmp_path):
         encoder_build.ensure_built("fp16")
 
 
+def test_drop_built_removes_only_these_weights_models(monkeypatch, tmp_path):
+    pytest.importorskip("onnxruntime")
+    monkeypatch.setenv("PARALLAX_CACHE", str(tmp_path))
+    adapter = encoder_build.adapter_from_arrays(
+        "t", {"A/x": np.ones((2, 3), np.float32), "B/x": np.ones((3, 2), np.float32)}, 1.0)
+    paths = [encoder_build.model_path(v, a) for v in ("fp32", "int8") for a in (None, adapter)]
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x")
+    encoder_build.drop_built(adapter)
+    assert [p.exists() for p in paths] == [True, False, True, False]
+
+
 def _numpy_bert(w: dict[str, np.ndarray], ids: list[int], layers: int = 6) -> np.ndarray:
     """all-MiniLM-L6-v2 (its first ``layers`` layers) for one sentence, written from the BERT
     paper's equations in numpy."""

@@ -287,6 +287,12 @@ def model_path(variant: str, adapter: Adapter | None = None) -> Path:
     return cache_dir() / f"{tag}.{variant}.onnx"
 
 
+def drop_built(adapter: Adapter | None = None) -> None:
+    """Delete the cached ``fp32`` and ``int8`` models for these weights (rebuilt on next use)."""
+    for variant in ("fp32", "int8"):
+        model_path(variant, adapter).unlink(missing_ok=True)
+
+
 def ensure_built(variant: str = "int8", adapter: Adapter | None = None) -> Path:
     """The ``fp32`` or ``int8`` model (``adapter`` merged, if given), built into the cache if it
     is not there yet.
